@@ -1,0 +1,28 @@
+"""`fazhi demo`: migrate, load the demo data, print the demo accounts, then serve."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandParser
+
+from fazhi.core.demo import DEMO_PASSWORD, load_demo
+
+
+class Command(BaseCommand):
+    help = "载入演示数据并启动平台"
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--no-serve", action="store_true", help="只载入数据，不启动服务")
+        parser.add_argument("--bind", default="127.0.0.1:8000", help="监听地址")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        call_command("migrate", interactive=False, verbosity=0)
+        accounts = load_demo()
+        self.stdout.write(f"演示数据已就绪。演示账号（密码均为 {DEMO_PASSWORD}）：")
+        width = max(len(a.username) for a in accounts)
+        for a in accounts:
+            self.stdout.write(f"  {a.username.ljust(width)}  {a.name}（{a.unit}）— {a.note}")
+        if not options["no_serve"]:
+            call_command("serve", bind=options["bind"], no_migrate=True)

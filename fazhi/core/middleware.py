@@ -1,0 +1,111 @@
+"""Request log, security headers, and a Chinese 503 page when the database is down."""
+
+from __future__ import annotations
+
+import logging
+import time
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import middleware as auth_middleware
+from django.db import InterfaceError, OperationalError
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.template.loader import render_to_string
+
+from fazhi.core.audit import current_ip
+
+request_log = logging.getLogger("fazhi.request")
+error_log = logging.getLogger("fazhi.error")
+
+
+def client_ip(request: HttpRequest) -> str:
+    """The caller's address; X-Forwarded-For is believed only behind configured proxies."""
+    proxies = int(getattr(settings, "AXES_IPWARE_PROXY_COUNT", None) or 0)
+    if proxies:
+        forwarded = [p.strip() for p in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+        forwarded = [p for p in forwarded if p]
+        if len(forwarded) >= proxies:
+            return str(forwarded[-proxies])
+    return str(request.META.get("REMOTE_ADDR", ""))
+
+
+class RequestLogMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        started = time.perf_counter()
+        request_id = request.headers.get("X-Request-ID", "")[:64] or uuid.uuid4().hex
+        ip = client_ip(request)
+        token = current_ip.set(ip)
+        try:
+            response = self.get_response(request)
+        finally:
+            current_ip.reset(token)
+        user = getattr(request, "user", None)
+        request_log.info(
+            "%s %s %s",
+            request.method,
+            request.path,
+            response.status_code,
+            extra={
+                "request_id": request_id,
+                "method": request.method,
+                "path": request.path,
+                "status": response.status_code,
+                "duration_ms": round((time.perf_counter() - started) * 1000, 1),
+                "ip": ip,
+                "user_id": user.pk if user is not None and user.is_authenticated else None,
+            },
+        )
+        response["X-Request-ID"] = request_id
+        return response
+
+
+class SecurityHeadersMiddleware:
+    """Headers Django's SecurityMiddleware does not set: CSP and Permissions-Policy."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        response.setdefault("Content-Security-Policy", settings.CONTENT_SECURITY_POLICY)
+        response.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+        return response
+
+
+class DatabaseUnavailableMiddleware:
+    """A database that is down gives a Chinese 503 page, never a stack trace."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        try:
+            return self.get_response(request)
+        except (OperationalError, InterfaceError) as exc:
+            return self._unavailable(exc)
+
+    def process_exception(self, request: HttpRequest, exc: Exception) -> HttpResponse | None:
+        if isinstance(exc, (OperationalError, InterfaceError)):
+            return self._unavailable(exc)
+        return None
+
+    def _unavailable(self, exc: Exception) -> HttpResponse:
+        error_log.error("database unavailable: %s", exc)
+        body = render_to_string("503.html", {"platform_name": settings.PLATFORM_NAME})
+        return HttpResponse(body, status=503, headers={"Retry-After": "30"})
+
+
+class LoginRequiredMiddleware(auth_middleware.LoginRequiredMiddleware):
+    """Every page needs a login unless marked; says so when a session has expired."""
+
+    def handle_no_permission(self, request: HttpRequest, view_func: Any) -> HttpResponseRedirect:
+        # A session cookie that no longer names a live session: it expired.
+        if settings.SESSION_COOKIE_NAME in request.COOKIES:
+            messages.info(request, "登录已超时，请重新登录。")
+        return super().handle_no_permission(request, view_func)

@@ -1,0 +1,101 @@
+"""Shell pages: home, login and password, health check, error pages."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied
+from django.db import DatabaseError, connection
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.http.response import HttpResponseBase
+from django.shortcuts import render
+from django.urls import reverse_lazy
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from fazhi.core import selectors, services
+from fazhi.core.models import User
+
+log = logging.getLogger("fazhi.health")
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "core/home.html",
+        {"counts": selectors.home_counts(request.user), "breadcrumbs": []},
+    )
+
+
+@login_not_required
+@require_GET
+@never_cache
+def healthz(request: HttpRequest) -> JsonResponse:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError as exc:
+        log.error("healthz: database check failed: %s", exc)
+        return JsonResponse({"status": "error", "database": "unavailable"}, status=503)
+    return JsonResponse({"status": "ok", "database": "ok"})
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "accounts/login.html"
+    redirect_authenticated_user = True
+    extra_context = {
+        "failure_limit": settings.AXES_FAILURE_LIMIT,
+        "lockout_minutes": int(settings.AXES_COOLOFF_TIME.total_seconds() // 60),
+    }
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        # The admin sends signed-in non-staff users here; answer instead of looping.
+        user = request.user
+        if (
+            user.is_authenticated
+            and not user.is_staff
+            and request.GET.get("next", "").startswith("/admin/")
+        ):
+            return permission_denied(request, PermissionDenied("您没有后台管理的权限。"))
+        return super().dispatch(request, *args, **kwargs)
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    template_name = "accounts/password_change.html"
+    extra_context = {"breadcrumbs": [{"label": "修改密码"}]}
+    success_url = reverse_lazy("home")
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        user = self.request.user
+        assert isinstance(user, User)  # the view requires a login
+        services.password_change(actor=user, new_password=form.cleaned_data["new_password1"])
+        update_session_auth_hash(self.request, form.user)
+        messages.success(self.request, "密码已修改。")
+        return HttpResponseRedirect(self.get_success_url())
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    return render(request, "403_csrf.html", status=403)
+
+
+def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "404.html", status=404)
+
+
+def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "403.html", {"reason": str(exception or "")}, status=403)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    # No context processors: the database may be what failed.
+    from django.template.loader import render_to_string
+
+    body = render_to_string("500.html", {"platform_name": settings.PLATFORM_NAME})
+    return HttpResponse(body, status=500)
