@@ -81,6 +81,12 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "axes",
     "fazhi.core",
+    "fazhi.workdays",
+    "fazhi.procedures",
+    "fazhi.plans",
+    "fazhi.disclosure",
+    "fazhi.laws",
+    "fazhi.indicators",
 ]
 
 MIDDLEWARE = [
@@ -233,6 +239,7 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise expects it, collected or not
 STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 # `fazhi serve` collects and hashes static files; tests and `runserver` read them in place.
 WHITENOISE_USE_FINDERS = True

@@ -29,6 +29,16 @@ urlpatterns = [
     ),
     path("admin/", admin.site.urls),
     path("", include("fazhi.core.urls")),
+    path("calendar/", include("fazhi.workdays.urls")),
+    path("plans/", include("fazhi.plans.urls")),
+    path("cases/", include("fazhi.procedures.urls")),
+    path("disclosure/", include("fazhi.disclosure.urls")),
+    path("laws/", include("fazhi.laws.urls")),
+    path("indicators/", include("fazhi.indicators.urls")),
+    # Public pages (no login), each module's under its own prefix.
+    path("public/", core_views.portal, name="portal"),
+    path("public/laws/", include("fazhi.laws.public_urls")),
+    path("public/disclosure/", include("fazhi.disclosure.public_urls")),
 ]
 
 handler404 = "fazhi.core.views.page_not_found"

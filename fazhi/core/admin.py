@@ -8,7 +8,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.http import HttpRequest
 
-from fazhi.core.models import AuditEvent, Division, Organisation, Role, User
+from fazhi.core.models import AuditEvent, Division, Organisation, OrgGroup, Role, User
 
 
 @admin.register(Division)
@@ -23,6 +23,12 @@ class OrganisationAdmin(admin.ModelAdmin[Organisation]):
     list_display = ("name", "short_name", "kind", "division", "parent", "is_enforcement_body")
     list_filter = ("kind", "is_enforcement_body", "division")
     search_fields = ("name", "short_name")
+
+
+@admin.register(OrgGroup)
+class OrgGroupAdmin(admin.ModelAdmin[OrgGroup]):
+    list_display = ("name", "description")
+    filter_horizontal = ("members",)
 
 
 @admin.register(Role)

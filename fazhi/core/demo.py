@@ -130,6 +130,27 @@ def load_demo() -> list[DemoAccount]:
             actor=None, name=committee, short_name=short, kind=OrgKind.ZONE_COMMITTEE,
             division=Division.objects.get(code=code), sort_order=order,
         )  # fmt: skip
+    counties = [by_short[f"{county}人民政府"] for _, county in COUNTIES]
+    zones = [by_short[committee] for _, _, _, committee, _ in ZONES]
+    city_departments = [
+        by_short[short]
+        for _, short, _, kind, parent, _ in CITY_UNITS
+        if kind == OrgKind.DEPARTMENT and parent == "市政府"
+    ]
+    services.org_group_set(
+        actor=None, name="各县(区)政府", members=counties + zones,
+        aliases=["各县（区）政府", "各县(区)人民政府", "各县（区）人民政府", "各县(区)", "各县（区）",
+                 "各县区", "各县（市、区）人民政府"],
+        description="11 个县（区）人民政府及抚州高新区、东临新区管委会",
+    )  # fmt: skip
+    services.org_group_set(
+        actor=None, name="市直有关部门", members=city_departments,
+        aliases=["市直有关单位", "市直各单位", "市直各部门"],
+        description="市政府工作部门；具体任务中由牵头单位确定",
+    )  # fmt: skip
+    services.org_group_set(
+        actor=None, name="市政府各部门", members=city_departments, aliases=["市政府有关部门"]
+    )
     for account in DEMO_ACCOUNTS:
         if User.objects.filter(username=account.username).exists():
             continue

@@ -132,6 +132,27 @@ class Organisation(models.Model):
         yield from self.aliases
 
 
+class OrgGroup(models.Model):
+    """A named set of units as plans write them: 各县(区)政府, 市直有关部门, 市政府各部门."""
+
+    name = models.CharField("名称", max_length=64, unique=True)
+    aliases = models.JSONField("别名", default=list, blank=True)
+    members = models.ManyToManyField(Organisation, verbose_name="成员单位", related_name="groups")
+    description = models.CharField("说明", max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = "单位组"
+        verbose_name_plural = "单位组"
+        ordering: ClassVar[list[str]] = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def all_names(self) -> Iterable[str]:
+        yield self.name
+        yield from self.aliases
+
+
 class Permission(models.TextChoices):
     """Permissions a role can carry; checked by services, never by URL pattern."""
 

@@ -39,3 +39,27 @@ def sections_for(user: Any, current_path: str) -> list[dict[str, Any]]:
             {"label": item.label, "url": url, "active": active}
         )
     return [{"title": title, "items": items} for title, items in sections.items()]
+
+
+@dataclass(frozen=True)
+class PublicLink:
+    label: str
+    url_name: str
+    description: str = ""
+    order: int = 100
+
+
+_PUBLIC: list[PublicLink] = []
+
+
+def register_public(link: PublicLink) -> None:
+    """A public (no-login) service shown on the portal and in its top bar."""
+    if all(existing.url_name != link.url_name for existing in _PUBLIC):
+        _PUBLIC.append(link)
+
+
+def public_links() -> list[dict[str, str]]:
+    return [
+        {"label": p.label, "url": reverse(p.url_name), "description": p.description}
+        for p in sorted(_PUBLIC, key=lambda p: p.order)
+    ]

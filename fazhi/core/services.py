@@ -15,6 +15,7 @@ from fazhi.core.models import (
     Division,
     DivisionLevel,
     Organisation,
+    OrgGroup,
     OrgKind,
     Permission,
     Role,
@@ -154,6 +155,42 @@ def organisation_create(
             action="organisation.create", actor=actor, obj=org, after=_snapshot(org, ORG_FIELDS)
         )
         return org
+
+
+def org_group_set(
+    *,
+    actor: User | None,
+    name: str,
+    members: Iterable[Organisation],
+    aliases: list[str] | None = None,
+    description: str = "",
+) -> OrgGroup:
+    """Create or replace a named group of units."""
+    _require(actor, Permission.MANAGE_ORGS)
+    name = name.strip()
+    if not name:
+        raise ValidationError("单位组名称不能为空")
+    member_list = list(members)
+    with transaction.atomic():
+        group = OrgGroup.objects.select_for_update().filter(name=name).first()
+        before = None
+        if group is None:
+            group = OrgGroup.objects.create(
+                name=name, aliases=aliases or [], description=description
+            )
+        else:
+            before = {
+                "aliases": group.aliases,
+                "members": sorted(m.pk for m in group.members.all()),
+            }
+            group.aliases = aliases or []
+            group.description = description
+            group.save()
+        group.members.set(member_list)
+        after = {"aliases": group.aliases, "members": sorted(m.pk for m in member_list)}
+        if before != after:
+            audit.record(action="org_group.set", actor=actor, obj=group, before=before, after=after)
+        return group
 
 
 # --- roles and users -------------------------------------------------------------

@@ -35,6 +35,13 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @login_not_required
 @require_GET
+def portal(request: HttpRequest) -> HttpResponse:
+    """The public portal's front page: what a citizen can do here without an account."""
+    return render(request, "portal/index.html")
+
+
+@login_not_required
+@require_GET
 @never_cache
 def healthz(request: HttpRequest) -> JsonResponse:
     try:

@@ -1,0 +1,6 @@
+"""Pages of the indicators module (staff, behind login)."""
+
+from django.urls import URLPattern, URLResolver
+
+app_name = "indicators"
+urlpatterns: list[URLPattern | URLResolver] = []
