@@ -15,9 +15,29 @@ class CoreConfig(AppConfig):
             nav,
             signals,  # noqa: F401  (connects login/logout auditing)
         )
+        from fazhi.core.models import Permission
 
         post_migrate.connect(_ensure_builtin_roles, sender=self)
         nav.register(nav.NavItem("工作台", "首页", "home", order=0))
+        nav.register(nav.NavItem("系统管理", "单位管理", "org_list", order=900))
+        nav.register(
+            nav.NavItem(
+                "系统管理",
+                "用户管理",
+                "user_list",
+                order=910,
+                allowed=lambda u: u.has_fazhi_perm(Permission.MANAGE_USERS),
+            )
+        )
+        nav.register(
+            nav.NavItem(
+                "系统管理",
+                "审计日志",
+                "audit_list",
+                order=920,
+                allowed=lambda u: u.has_fazhi_perm(Permission.VIEW_AUDIT),
+            )
+        )
         nav.register(
             nav.NavItem(
                 "系统管理", "后台管理", "admin:index", order=990, allowed=lambda u: u.is_staff

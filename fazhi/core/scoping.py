@@ -88,3 +88,25 @@ class ScopedModel(models.Model):
         self.owner_unit_path = self.owner_unit.path
         self.owner_division_path = self.owner_unit.division.path
         super().save(*args, **kwargs)
+
+
+def get_visible_or_404(queryset: models.QuerySet[Any], user: Any, **lookup: Any) -> Any:
+    """The object if the user may see it; otherwise 404 (not 403), and the attempt is audited.
+
+    A 404 does not confirm that a record exists in another unit; the audit event lets an
+    inspector see who probed for ids outside their scope.
+    """
+    from django.http import Http404
+
+    from fazhi.core import audit
+
+    obj = queryset.visible_to(user).filter(**lookup).first()  # type: ignore[attr-defined]
+    if obj is None:
+        audit.record(
+            action="access.not_found",
+            actor=user if getattr(user, "is_authenticated", False) else None,
+            object_type=queryset.model._meta.label_lower,
+            object_id=",".join(f"{k}={v}" for k, v in lookup.items())[:64],
+        )
+        raise Http404("记录不存在或无权查看")
+    return obj

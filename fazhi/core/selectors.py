@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import datetime, time
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from fazhi.core.models import AuditEvent, Organisation, Permission, User
@@ -26,3 +27,45 @@ def home_counts(user: Any) -> list[dict[str, Any]]:
     if user.has_fazhi_perm(Permission.VIEW_AUDIT):
         counts.append({"label": "审计事件", "value": AuditEvent.objects.visible_to(user).count()})
     return counts
+
+
+def organisations_for(user: Any, *, q: str = "", kind: str = "") -> QuerySet[Organisation]:
+    qs = Organisation.objects.visible_to(user).select_related("division", "parent")
+    if q:
+        qs = qs.filter(Q(name__contains=q) | Q(short_name__contains=q))
+    if kind:
+        qs = qs.filter(kind=kind)
+    return qs.order_by("path")
+
+
+def users_for(user: Any, *, q: str = "", unit_id: int | None = None) -> QuerySet[User]:
+    qs = User.objects.visible_to(user).select_related("unit").prefetch_related("roles")
+    if q:
+        qs = qs.filter(Q(username__contains=q) | Q(name__contains=q))
+    if unit_id:
+        qs = qs.filter(unit_id=unit_id)
+    return qs.order_by("unit__path", "username")
+
+
+def audit_events_for(user: Any, filters: dict[str, Any]) -> QuerySet[AuditEvent]:
+    """Audit events in the user's scope, narrowed by the audit page's filters."""
+    qs = AuditEvent.objects.visible_to(user)
+    if filters.get("actor"):
+        qs = qs.filter(actor_name__contains=filters["actor"])
+    if filters.get("unit"):
+        qs = qs.filter(unit_path__startswith=filters["unit"].path)
+    if filters.get("action"):
+        qs = qs.filter(action__startswith=filters["action"])
+    if filters.get("object_type"):
+        qs = qs.filter(object_type=filters["object_type"])
+    if filters.get("object_id"):
+        qs = qs.filter(object_id=filters["object_id"])
+    if filters.get("date_from"):
+        qs = qs.filter(at__gte=_day_start(filters["date_from"]))
+    if filters.get("date_to"):
+        qs = qs.filter(at__lt=_day_start(filters["date_to"] + timedelta(days=1)))
+    return qs.order_by("-seq")
+
+
+def _day_start(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, Literal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import ProtectedError
 from django.forms.models import model_to_dict
 
 from fazhi.core import audit
@@ -109,6 +110,72 @@ def division_upsert(
         return existing, True
 
 
+def divisions_import_csv(*, actor: User | None, text: str) -> dict[str, int]:
+    """Import ``code,name,parent_code,level`` rows; all or nothing, idempotent.
+
+    Rows may come in any order; parents are created before children. Errors name the line.
+    """
+    import csv
+    import io
+
+    levels = {"province", "city", "county", "township", "zone"}
+    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+    if reader.fieldnames is None or not {"code", "name", "parent_code", "level"} <= set(
+        reader.fieldnames
+    ):
+        raise ValidationError("区划文件表头应为 code,name,parent_code,level")
+    rows: list[tuple[int, dict[str, str]]] = []
+    seen: dict[str, int] = {}
+    errors: list[str] = []
+    for line, row in enumerate(reader, start=2):
+        code = (row.get("code") or "").strip()
+        level = (row.get("level") or "").strip()
+        try:
+            validate_division_code(code)
+        except ValidationError as exc:
+            errors.append(f"第 {line} 行：{exc.messages[0]}")
+            continue
+        if level not in levels:
+            errors.append(f"第 {line} 行：级别“{level}”无效")
+            continue
+        if not (row.get("name") or "").strip():
+            errors.append(f"第 {line} 行：缺少名称")
+            continue
+        if code in seen:
+            errors.append(f"第 {line} 行：代码 {code} 与第 {seen[code]} 行重复")
+            continue
+        seen[code] = line
+        rows.append((line, row))
+    known = set(Division.objects.values_list("code", flat=True)) | set(seen)
+    for line, row in rows:
+        parent = (row.get("parent_code") or "").strip()
+        if parent and parent not in known:
+            errors.append(f"第 {line} 行：上级区划 {parent} 不存在")
+    if errors:
+        raise ValidationError(errors)
+    counts = {"created_or_changed": 0, "unchanged": 0}
+    pending = rows
+    with transaction.atomic():
+        while pending:
+            done = set(Division.objects.values_list("code", flat=True))
+            ready = [
+                (n, r)
+                for n, r in pending
+                if not r["parent_code"].strip() or r["parent_code"].strip() in done
+            ]
+            if not ready:
+                raise ValidationError(f"第 {pending[0][0]} 行：上级区划关系成环")
+            for _, row in ready:
+                _, changed = division_upsert(
+                    actor=actor, code=row["code"].strip(), name=row["name"].strip(),
+                    level=row["level"].strip(), parent_code=row["parent_code"].strip() or None,
+                )  # fmt: skip
+                counts["created_or_changed" if changed else "unchanged"] += 1
+            ready_lines = {n for n, _ in ready}
+            pending = [(n, r) for n, r in pending if n not in ready_lines]
+    return counts
+
+
 # --- organisations ---------------------------------------------------------------
 
 ORG_FIELDS = (
@@ -155,6 +222,136 @@ def organisation_create(
             action="organisation.create", actor=actor, obj=org, after=_snapshot(org, ORG_FIELDS)
         )
         return org
+
+
+def organisation_update(
+    *,
+    actor: User | None,
+    org: Organisation,
+    name: str | None = None,
+    short_name: str | None = None,
+    aliases: list[str] | None = None,
+    kind: str | None = None,
+    division: Division | None = None,
+    parent: Organisation | Literal["keep"] | None = "keep",
+    uscc: str | None = None,
+    is_enforcement_body: bool | None = None,
+    is_active: bool | None = None,
+) -> Organisation:
+    """Change a unit; moving it under another parent moves its whole subtree."""
+    _require(actor, Permission.MANAGE_ORGS)
+    with transaction.atomic():
+        org = Organisation.objects.select_for_update().get(pk=org.pk)
+        before = _snapshot(org, ORG_FIELDS)
+        if name is not None:
+            name = name.strip()
+            if not name:
+                raise ValidationError("单位全称不能为空")
+            if Organisation.objects.filter(name=name).exclude(pk=org.pk).exists():
+                raise ValidationError(f"单位“{name}”已存在")
+            org.name = name
+        if short_name is not None:
+            org.short_name = short_name.strip()
+        if aliases is not None:
+            org.aliases = [a.strip() for a in aliases if a.strip()]
+        if kind is not None:
+            if kind not in OrgKind.values:
+                raise ValidationError(f"单位类型“{kind}”无效")
+            org.kind = kind
+        if division is not None:
+            org.division = division
+        if uscc is not None:
+            uscc = uscc.strip().upper()
+            if uscc:
+                validate_uscc(uscc)
+            org.uscc = uscc
+        if is_enforcement_body is not None:
+            org.is_enforcement_body = is_enforcement_body
+        if is_active is not None:
+            org.is_active = is_active
+        old_path = org.path
+        if parent != "keep":
+            if parent is not None and parent.path.startswith(old_path):
+                raise ValidationError(
+                    f"不能把“{org.name}”设为“{parent.name}”的下级：{parent.name}本身是它的下级单位，会形成循环"
+                )
+            org.parent = parent
+            org.path = (parent.path if parent else "/") + f"{org.pk}/"
+        after = _snapshot(org, ORG_FIELDS)
+        if before == after:
+            return org
+        org.save()
+        if org.path != old_path:
+            _move_subtree(old_path, org.path)
+        audit.record(action="organisation.update", actor=actor, obj=org, before=before, after=after)
+        return org
+
+
+def _move_subtree(old_path: str, new_path: str) -> None:
+    """Rewrite the stored paths under a moved unit, and on the rows it owns."""
+    from django.apps import apps
+    from django.db.models import Value
+    from django.db.models.functions import Concat, Substr
+
+    from fazhi.core.scoping import ScopedModel
+
+    cut = len(old_path) + 1
+    Organisation.objects.filter(path__startswith=old_path).exclude(path=new_path).update(
+        path=Concat(Value(new_path), Substr("path", cut))
+    )
+    for model in apps.get_models():
+        if issubclass(model, ScopedModel):
+            model._default_manager.filter(owner_unit_path__startswith=old_path).update(
+                owner_unit_path=Concat(Value(new_path), Substr("owner_unit_path", cut))
+            )
+
+
+def organisation_delete(*, actor: User | None, org: Organisation) -> None:
+    """Delete a unit that owns nothing; otherwise refuse and say what it still owns."""
+    _require(actor, Permission.MANAGE_ORGS)
+    with transaction.atomic():
+        org = Organisation.objects.select_for_update().get(pk=org.pk)
+        reasons = organisation_dependents(org)
+        if reasons:
+            raise ValidationError(f"“{org.name}”不能删除：仍有{'、'.join(reasons)}。可改为停用。")
+        before = _snapshot(org, ORG_FIELDS)
+        org_id, org_repr = str(org.pk), str(org)
+        try:
+            org.delete()
+        except ProtectedError as exc:
+            kinds = sorted({str(o._meta.verbose_name) for o in exc.protected_objects})
+            raise ValidationError(
+                f"“{org.name}”不能删除：仍被{'、'.join(kinds)}引用。可改为停用。"
+            ) from exc
+        audit.record(
+            action="organisation.delete", actor=actor, object_type="core.organisation",
+            object_id=org_id, object_repr=org_repr, before=before,
+        )  # fmt: skip
+
+
+def organisation_dependents(org: Organisation) -> list[str]:
+    """What still refers to a unit, in words: '3 个下级单位', '2 个用户', '5 条任务台账记录'."""
+    from django.apps import apps
+
+    from fazhi.core.scoping import ScopedModel
+
+    reasons = []
+    if (n := org.children.count()) > 0:
+        reasons.append(f"{n} 个下级单位")
+    if (n := org.users.count()) > 0:
+        reasons.append(f"{n} 个用户")
+    for model in apps.get_models():
+        if issubclass(model, ScopedModel):
+            n = model._default_manager.filter(owner_unit=org).count()
+            if n:
+                reasons.append(f"{n} 条{model._meta.verbose_name}记录")
+    for rel in Organisation._meta.related_objects:
+        if rel.related_model in (Organisation, User, OrgGroup) or not rel.many_to_many:
+            continue
+        n = rel.related_model._default_manager.filter(**{rel.field.name: org}).count()
+        if n:
+            reasons.append(f"{n} 条{rel.related_model._meta.verbose_name}关联")
+    return reasons
 
 
 def org_group_set(
@@ -254,17 +451,16 @@ def user_create(
     is_superuser: bool = False,
 ) -> User:
     """Create an account in ``unit`` with the roles named by code."""
-    _require(actor, Permission.MANAGE_USERS)
     username = username.strip()
     if not username:
         raise ValidationError("用户名不能为空")
     with transaction.atomic():
+        role_objs = _roles_by_code(roles)
+        _check_user_admin(actor, unit, role_objs)
+        if (is_staff or is_superuser) and actor is not None and not actor.is_superuser:
+            raise PermissionDenied("只有系统管理员可以创建后台管理账号")
         if User.objects.filter(username=username).exists():
             raise ValidationError(f"用户名“{username}”已被使用")
-        role_objs = list(Role.objects.filter(code__in=list(roles)))
-        missing = set(roles) - {r.code for r in role_objs}
-        if missing:
-            raise ValidationError(f"角色不存在：{'、'.join(sorted(missing))}")
         user = User(
             username=username, name=name.strip(), unit=unit, phone=phone,
             is_staff=is_staff, is_superuser=is_superuser,
@@ -277,3 +473,97 @@ def user_create(
             after={**_snapshot(user, USER_FIELDS), "roles": sorted(r.code for r in role_objs)},
         )  # fmt: skip
         return user
+
+
+def can_manage_unit(actor: User | None, unit: Organisation | None) -> bool:
+    """System admins manage every unit's users; a unit admin, their own unit and below."""
+    if actor is None or actor.is_superuser or actor.has_fazhi_perm(Permission.MANAGE_SYSTEM):
+        return True
+    if not actor.has_fazhi_perm(Permission.MANAGE_USERS) or actor.unit is None or unit is None:
+        return False
+    return unit.path.startswith(actor.unit.path)
+
+
+def _max_rank(actor: User | None) -> int:
+    if actor is None or actor.is_superuser:
+        return 10_000
+    return max((r.rank for r in actor.cached_roles), default=0)
+
+
+def _check_user_admin(actor: User | None, unit: Organisation | None, roles: list[Role]) -> None:
+    if not can_manage_unit(actor, unit):
+        audit.record(
+            action="auth.permission_denied", actor=actor,
+            after={"permission": Permission.MANAGE_USERS, "unit": unit.pk if unit else None},
+        )  # fmt: skip
+        raise PermissionDenied("您只能管理本单位及下级单位的用户。")
+    too_high = [r.name for r in roles if r.rank > _max_rank(actor)]
+    if too_high:
+        audit.record(
+            action="auth.permission_denied", actor=actor,
+            after={"permission": "role.grant", "roles": too_high},
+        )  # fmt: skip
+        raise PermissionDenied(f"不能授予高于自己的角色：{'、'.join(too_high)}")
+
+
+def _roles_by_code(codes: Iterable[str]) -> list[Role]:
+    codes = list(codes)
+    found = list(Role.objects.filter(code__in=codes))
+    missing = set(codes) - {r.code for r in found}
+    if missing:
+        raise ValidationError(f"角色不存在：{'、'.join(sorted(missing))}")
+    return found
+
+
+def user_update(
+    *,
+    actor: User | None,
+    user: User,
+    name: str | None = None,
+    unit: Organisation | None = None,
+    phone: str | None = None,
+    is_active: bool | None = None,
+    roles: Iterable[str] | None = None,
+) -> User:
+    """Change an account; the actor must manage both its old and its new unit."""
+    with transaction.atomic():
+        user = User.objects.select_for_update().get(pk=user.pk)
+        role_objs = _roles_by_code(roles) if roles is not None else []
+        # Roles the user already holds may stay even if above the actor; new ones may not.
+        held = {r.code for r in user.roles.all()}
+        _check_user_admin(actor, user.unit, [r for r in role_objs if r.code not in held])
+        if unit is not None and unit != user.unit:
+            _check_user_admin(actor, unit, [])
+        before = {**_snapshot(user, USER_FIELDS), "roles": sorted(held)}
+        if name is not None:
+            if not name.strip():
+                raise ValidationError("姓名不能为空")
+            user.name = name.strip()
+        if unit is not None:
+            user.unit = unit
+        if phone is not None:
+            user.phone = phone.strip()
+        if is_active is not None:
+            if actor is not None and user.pk == actor.pk and not is_active:
+                raise ValidationError("不能停用自己的账号")
+            user.is_active = is_active
+        user.save()
+        if roles is not None:
+            user.roles.set(role_objs)
+        after = {
+            **_snapshot(user, USER_FIELDS),
+            "roles": sorted(r.code for r in role_objs) if roles is not None else sorted(held),
+        }
+        if before != after:
+            audit.record(action="user.update", actor=actor, obj=user, before=before, after=after)
+        return user
+
+
+def user_set_password(*, actor: User | None, user: User, password: str) -> None:
+    """An administrator sets a new password for someone (already validated)."""
+    with transaction.atomic():
+        user = User.objects.select_for_update().get(pk=user.pk)
+        _check_user_admin(actor, user.unit, [])
+        user.set_password(password)
+        user.save(update_fields=["password"])
+        audit.record(action="user.password_reset", actor=actor, obj=user)

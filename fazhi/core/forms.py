@@ -1,0 +1,101 @@
+"""Forms of the core pages; they validate shape, services validate meaning."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from django import forms
+from django.contrib.auth import password_validation
+
+from fazhi.core.models import Division, Organisation, OrgKind, Role
+
+
+def split_names(value: str) -> list[str]:
+    return [part.strip() for part in re.split(r"[,，、;；\s]+", value or "") if part.strip()]
+
+
+class OrganisationForm(forms.Form):
+    name = forms.CharField(label="全称", max_length=128)
+    short_name = forms.CharField(label="简称", max_length=64, required=False)
+    aliases = forms.CharField(label="别名", required=False, help_text="多个别名用顿号或逗号分隔")
+    kind = forms.ChoiceField(label="类型", choices=OrgKind.choices)
+    division = forms.ModelChoiceField(label="所在区划", queryset=Division.objects.all())
+    parent = forms.ModelChoiceField(
+        label="上级单位", queryset=Organisation.objects.none(), required=False
+    )
+    uscc = forms.CharField(label="统一社会信用代码", max_length=18, required=False)
+    is_enforcement_body = forms.BooleanField(label="行政执法主体", required=False)
+    is_active = forms.BooleanField(label="启用", required=False, initial=True)
+
+    def __init__(self, *args: Any, parents: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["parent"].queryset = parents  # type: ignore[attr-defined]
+
+    def clean_aliases(self) -> list[str]:
+        return split_names(self.cleaned_data.get("aliases", ""))
+
+
+class UserForm(forms.Form):
+    username = forms.CharField(label="用户名", max_length=150)
+    name = forms.CharField(label="姓名", max_length=32)
+    unit = forms.ModelChoiceField(label="所在单位", queryset=Organisation.objects.none())
+    phone = forms.CharField(label="联系电话", max_length=32, required=False)
+    roles = forms.ModelMultipleChoiceField(
+        label="角色", queryset=Role.objects.none(), required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )  # fmt: skip
+    is_active = forms.BooleanField(label="启用", required=False, initial=True)
+    password = forms.CharField(
+        label="初始密码", widget=forms.PasswordInput, required=False,
+        help_text=password_validation.password_validators_help_text_html(),
+    )  # fmt: skip
+
+    def __init__(self, *args: Any, units: Any, roles: Any, creating: bool, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units  # type: ignore[attr-defined]
+        self.fields["roles"].queryset = roles  # type: ignore[attr-defined]
+        self.creating = creating
+        if creating:
+            self.fields["password"].required = True
+        else:
+            self.fields["username"].disabled = True
+            del self.fields["password"]
+
+    def clean_password(self) -> str:
+        password: str = self.cleaned_data.get("password", "")
+        if self.creating and password:
+            password_validation.validate_password(password)
+        return password
+
+
+class SetPasswordForm(forms.Form):
+    password = forms.CharField(
+        label="新密码", widget=forms.PasswordInput,
+        help_text=password_validation.password_validators_help_text_html(),
+    )  # fmt: skip
+
+    def clean_password(self) -> str:
+        password: str = self.cleaned_data["password"]
+        password_validation.validate_password(password)
+        return password
+
+
+class AuditFilterForm(forms.Form):
+    actor = forms.CharField(label="操作人", required=False)
+    unit = forms.ModelChoiceField(
+        label="单位", queryset=Organisation.objects.none(), required=False
+    )
+    action = forms.CharField(label="操作", required=False)
+    object_type = forms.CharField(label="对象类型", required=False)
+    object_id = forms.CharField(label="对象编号", required=False)
+    date_from = forms.DateField(
+        label="起始日期", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(
+        label="截止日期", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args: Any, units: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units  # type: ignore[attr-defined]
