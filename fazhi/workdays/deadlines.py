@@ -25,7 +25,13 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 
-from fazhi.workdays.index import FALLBACK_NOTE, WorkCalendar, current_calendar, describe
+from fazhi.workdays.index import (
+    FALLBACK_NOTE,
+    LAST_DAY,
+    WorkCalendar,
+    current_calendar,
+    describe,
+)
 from fazhi.workdays.models import DeadlineRule, PeriodUnit
 
 __all__ = [
@@ -41,6 +47,7 @@ __all__ = [
 ]
 
 CIVIL_PROCEDURE = "《民事诉讼法》第八十五条"
+_OUT_OF_RANGE = f"期限超出工作日历的计算范围（至 {LAST_DAY.isoformat()}）"
 UNIT_WORDS = {
     PeriodUnit.WORKDAY: "个工作日",
     PeriodUnit.DAY: "日",
@@ -90,6 +97,10 @@ class DeadlineStatus:
         return str(self.state.label)
 
     @property
+    def overdue_workdays(self) -> int:
+        return max(0, -self.remaining_workdays)
+
+    @property
     def css(self) -> str:
         return {"未到期": "ok", "临期": "warn", "已超期": "bad"}[self.state.value]
 
@@ -121,6 +132,8 @@ def _add_months(day: date, months: int) -> tuple[date, bool]:
     """Same day of the month ``months`` later, or that month's last day; (date, clamped)."""
     total = day.year * 12 + day.month - 1 + months
     year, month = divmod(total, 12)
+    if year > LAST_DAY.year:
+        raise ValidationError(_OUT_OF_RANGE)
     last = stdlib_calendar.monthrange(year, month + 1)[1]
     return date(year, month + 1, min(day.day, last)), day.day > last
 
@@ -193,6 +206,8 @@ def _compute(
         due = cal.nth_workday_after(start, total)
     else:
         if unit == PeriodUnit.DAY:
+            if total > (LAST_DAY - start).days:
+                raise ValidationError(_OUT_OF_RANGE)
             raw = start + timedelta(days=total)
             lines.append(
                 f"期限：{_period(amount, unit)}（自然日）{ext_text}，"
@@ -250,6 +265,8 @@ def _compute(
             )
         else:
             stood = (resume - stop).days
+            if stood > (LAST_DAY - due).days:
+                raise ValidationError(_OUT_OF_RANGE)
             due = due + timedelta(days=stood)
             shifted = True
             lines.append(
