@@ -6,6 +6,7 @@ from datetime import date
 from typing import ClassVar
 
 from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 
@@ -98,7 +99,16 @@ class CalendarVersion(models.Model):
 class DeadlineRule(models.Model):
     """A statutory period as data: amount, unit, clock events, extension and legal basis."""
 
-    code = models.SlugField("代码", max_length=64)
+    code = models.CharField(
+        "代码",
+        max_length=64,
+        validators=[
+            RegexValidator(
+                r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)*$",
+                "代码只能由小写字母、数字、下划线和点组成，如 disclosure.reply",
+            )
+        ],
+    )
     name = models.CharField("名称", max_length=128)
     amount = models.PositiveIntegerField("期限数量")
     unit = models.CharField("单位", max_length=16, choices=PeriodUnit.choices)
