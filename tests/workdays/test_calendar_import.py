@@ -69,8 +69,9 @@ def test_a_fallback_year_becomes_official_and_its_due_dates_complete(world):
     event = AuditEvent.objects.get(action="calendar.imported")
     # 1/1 was a stored fallback day (updated); 清明、劳动节、国庆节 fallback days go (6).
     assert event.actor == world.admin
-    after = event.after or {}
-    assert (after["created"], after["updated"], after["deleted"]) == (10, 1, 6)
+    audit_after = event.after or {}
+    counts = (audit_after["created"], audit_after["updated"], audit_after["deleted"])
+    assert counts == (10, 1, 6)
 
 
 def test_importing_the_same_file_twice_changes_nothing_the_second_time(world):
