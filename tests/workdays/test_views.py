@@ -26,7 +26,7 @@ def personas(world: World) -> list[User]:
 
 def test_every_persona_sees_the_month_with_holidays_and_makeup_days(world):
     for user in personas(world):
-        response = client_for(user).get("/calendar/?m=2026-10")
+        response = client_for(user).get("/calendar/month/?m=2026-10")
         assert response.status_code == 200
         html = response.content.decode()
         assert 'data-date="2026-10-01" data-kind="holiday"' in html
@@ -37,13 +37,13 @@ def test_every_persona_sees_the_month_with_holidays_and_makeup_days(world):
 
 
 def test_a_provisional_year_shows_a_banner(world):
-    html = client_for(world.clerk_a).get("/calendar/?m=2027-02").content.decode()
+    html = client_for(world.clerk_a).get("/calendar/month/?m=2027-02").content.decode()
     assert 'data-provisional="2027"' in html
     assert "2027年尚未导入官方放假安排" in html
 
 
 def test_a_bad_month_falls_back_to_this_month_with_a_message(world):
-    response = client_for(world.clerk_b).get("/calendar/?m=2026-13", follow=True)
+    response = client_for(world.clerk_b).get("/calendar/month/?m=2026-13", follow=True)
     assert response.status_code == 200
     assert "月份“2026-13”格式不正确" in response.content.decode()
 
@@ -70,7 +70,7 @@ def test_the_calculator_shows_a_chinese_error_for_an_incomplete_form(world):
 
 def test_an_admin_uploads_a_schedule_and_the_year_becomes_official(world):
     client = client_for(world.admin)
-    assert "导入放假安排" in client.get("/calendar/").content.decode()
+    assert "导入放假安排" in client.get("/calendar/month/").content.decode()
     upload = SimpleUploadedFile("2027.json", FILE_2027, content_type="application/json")
     response = client.post("/calendar/import/", {"file": upload}, follow=True)
     assert response.status_code == 200
@@ -119,7 +119,7 @@ def test_an_admin_marks_a_day_off_and_back(world):
     client.post("/calendar/day/", {"day": "2026-12-02", "status": "rest", "name": "抗洪停工"})
     row = CalendarDay.objects.get(date=date(2026, 12, 2))
     assert (row.is_workday, row.name, row.source) == (False, "抗洪停工", "人工修改：管理员")
-    html = client.get("/calendar/?m=2026-12").content.decode()
+    html = client.get("/calendar/month/?m=2026-12").content.decode()
     assert 'data-date="2026-12-02" data-kind="holiday"' in html
     client.post("/calendar/day/", {"day": "2026-12-02", "status": "default", "name": ""})
     assert not CalendarDay.objects.filter(date=date(2026, 12, 2)).exists()
@@ -127,7 +127,19 @@ def test_an_admin_marks_a_day_off_and_back(world):
 
 
 def test_the_navigation_lists_both_pages_under_basic_data(world):
-    html = client_for(world.clerk_a).get("/calendar/").content.decode()
+    html = client_for(world.clerk_a).get("/calendar/month/").content.decode()
     assert "基础数据" in html
-    assert 'href="/calendar/"' in html
+    assert 'href="/calendar/month/" class="active"' in html
     assert 'href="/calendar/rules/"' in html
+
+
+def test_on_the_rules_page_only_the_rules_entry_is_active(world):
+    html = client_for(world.clerk_a).get("/calendar/rules/").content.decode()
+    assert 'href="/calendar/rules/" class="active"' in html
+    assert 'href="/calendar/month/" class="active"' not in html
+
+
+def test_the_module_root_opens_the_month_page(world):
+    response = client_for(world.clerk_b).get("/calendar/?m=2026-10")
+    assert response.status_code == 302
+    assert response["Location"] == "/calendar/month/?m=2026-10"
