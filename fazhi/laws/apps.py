@@ -7,3 +7,27 @@ class LawsConfig(AppConfig):
     name = "fazhi.laws"
     label = "laws"
     verbose_name = "法规规章规范性文件库"
+
+    def ready(self) -> None:
+        from fazhi.core import nav
+        from fazhi.core.models import Permission
+
+        nav.register(nav.NavItem("法规库", "法规检索", "laws:search", order=500))
+        nav.register(nav.NavItem("法规库", "规范性文件管理", "laws:normative_list", order=510))
+        nav.register(
+            nav.NavItem(
+                "法规库",
+                "文件清理",
+                "laws:cleanup_list",
+                order=520,
+                allowed=lambda u: u.has_fazhi_perm(Permission.LEGAL_REVIEW),
+            )
+        )
+        nav.register_public(
+            nav.PublicLink(
+                "法规查询",
+                "laws_public:search",
+                "查询法律、法规、规章和本市行政规范性文件",
+                order=10,
+            )
+        )

@@ -1,0 +1,67 @@
+"""Forms of the laws pages (search filters, normative-document steps)."""
+
+from __future__ import annotations
+
+from django import forms
+
+from fazhi.laws.models import CleanupOutcome, Kind, Status
+from fazhi.laws.search import SORTS
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(label="检索词", required=False, max_length=500)
+    kind = forms.ChoiceField(
+        label="类别", required=False, choices=[("", "全部类别"), *Kind.choices]
+    )
+    status = forms.ChoiceField(
+        label="时效性", required=False, choices=[("", "全部"), *Status.choices]
+    )
+    body = forms.CharField(label="制定机关", required=False, max_length=100)
+    year = forms.IntegerField(label="年份", required=False, min_value=1949, max_value=2100)
+    sort = forms.ChoiceField(label="排序", required=False, choices=list(SORTS.items()))
+    page = forms.IntegerField(required=False, min_value=1, max_value=50)
+
+
+class NormativeCreateForm(forms.Form):
+    title = forms.CharField(label="文件标题", max_length=255)
+    issuing_body = forms.CharField(label="制定机关", max_length=255)
+    doc_number = forms.CharField(label="发文字号", max_length=128, required=False)
+    text = forms.CharField(
+        label="正文", widget=forms.Textarea(attrs={"rows": 14}),
+        help_text="每条单独成段，以“第一条”“第二条”……开头；章以“第一章 总则”等开头。",
+    )  # fmt: skip
+
+
+class RegisterForm(forms.Form):
+    on = forms.DateField(label="登记日期", widget=forms.DateInput(attrs={"type": "date"}))
+    registration_number = forms.CharField(
+        label="统一登记编号", max_length=64, required=False, help_text="留空则自动编号"
+    )
+
+
+class PublishForm(forms.Form):
+    published_on = forms.DateField(label="公布日期", widget=forms.DateInput(attrs={"type": "date"}))
+    effective_on = forms.DateField(
+        label="施行日期", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    expires_on = forms.DateField(
+        label="有效期至", required=False, widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="留空则按设定的有效期年限计算",
+    )  # fmt: skip
+
+
+class FileForm(forms.Form):
+    filed_on = forms.DateField(label="报送备案日期", widget=forms.DateInput(attrs={"type": "date"}))
+    filed_with = forms.CharField(label="备案机关", max_length=255)
+    filing_number = forms.CharField(label="备案登记号", max_length=64, required=False)
+
+
+class CleanupCreateForm(forms.Form):
+    title = forms.CharField(label="清理工作名称", max_length=255)
+    started_on = forms.DateField(label="开始日期", widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class CleanupDecideForm(forms.Form):
+    document = forms.IntegerField(widget=forms.HiddenInput)
+    outcome = forms.ChoiceField(label="结论", choices=CleanupOutcome.choices)
+    note = forms.CharField(label="说明", max_length=500, required=False)

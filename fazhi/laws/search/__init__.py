@@ -1,0 +1,115 @@
+"""The search interface of the laws module: one small surface (index, remove, rebuild,
+search) so that a city can move from the database backends to OpenSearch later.
+
+Semantics, whichever backend: a document matches when every term occurs in it as an exact
+substring (title, history or text); a title match outranks a mention in the text; within a
+document the best article comes first. When the exact terms find nothing, long terms are
+cut into words by jieba and searched again, and the results say so.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Protocol
+
+from django.conf import settings
+from django.db import connection
+from django.utils.module_loading import import_string
+from django.utils.safestring import SafeString
+
+from fazhi.laws.models import Kind, Status
+from fazhi.laws.search.query import ParsedQuery, QueryError, parse_query
+
+__all__ = ["Filters", "Hit", "QueryError", "Results", "SearchBackend", "get_backend", "search"]
+
+SORTS = {"relevance": "按相关度", "date": "按日期"}
+
+
+@dataclass(frozen=True)
+class Filters:
+    kind: str = ""
+    status: str = ""
+    issuing_body: str = ""
+    year: int | None = None
+
+
+@dataclass
+class Hit:
+    document_id: int
+    title: str
+    kind: str
+    status: str
+    issuing_body: str
+    version_date: date
+    article: str | None  # 第三十条, or None when the match is the title or history only
+    anchor: str
+    snippet: str
+    snippet_html: SafeString
+    score: float
+
+    @property
+    def kind_label(self) -> str:
+        return str(Kind(self.kind).label) if self.kind in Kind.values else self.kind
+
+    @property
+    def status_label(self) -> str:
+        return str(Status(self.status).label) if self.status in Status.values else self.status
+
+
+@dataclass
+class Results:
+    hits: list[Hit]
+    total: int
+    total_exact: bool  # False: at least ``total`` documents match
+    query: ParsedQuery
+    relaxed: bool = False  # the exact terms found nothing; these match the words of them
+    notes: list[str] = field(default_factory=list)
+
+
+class SearchBackend(Protocol):
+    def index_documents(self, document_ids: Iterable[int]) -> None: ...
+
+    def remove_documents(self, document_ids: Iterable[int]) -> None: ...
+
+    def rebuild(self) -> None: ...
+
+    def search(
+        self, query: ParsedQuery, *, filters: Filters, sort: str, offset: int, limit: int
+    ) -> Results: ...
+
+
+def get_backend() -> SearchBackend:
+    """The configured backend (setting LAWS_SEARCH_BACKEND), else the database's own."""
+    path = getattr(settings, "LAWS_SEARCH_BACKEND", "")
+    if path:
+        backend: SearchBackend = import_string(path)()
+        return backend
+    if connection.vendor == "postgresql":
+        from fazhi.laws.search.postgres import PostgresBackend
+
+        return PostgresBackend()
+    from fazhi.laws.search.sqlite import SqliteBackend
+
+    return SqliteBackend()
+
+
+def search(
+    text: str,
+    *,
+    filters: Filters | None = None,
+    sort: str = "relevance",
+    offset: int = 0,
+    limit: int = 20,
+) -> Results:
+    """Search the published laws and documents. Raises QueryError (Chinese message) for
+    a query that cannot be searched."""
+    query = parse_query(text)
+    if sort not in SORTS:
+        raise QueryError("排序方式无效，可选：按相关度、按日期。")
+    limit = max(1, min(limit, 1000))
+    offset = max(0, offset)
+    return get_backend().search(
+        query, filters=filters or Filters(), sort=sort, offset=offset, limit=limit
+    )

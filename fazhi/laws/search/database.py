@@ -1,0 +1,314 @@
+"""Search on the database itself: overlapping two-character grams in a full-text index
+(SQLite FTS5 or PostgreSQL tsvector + GIN), exact re-check with a substring test, ranking
+in Python over a bounded candidate set. The dialects only say how to store and match grams.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.db import connection, transaction
+
+from fazhi.laws.models import KIND_ORDER, LawDocument, SearchChunk, SearchDoc, Status
+from fazhi.laws.search import Filters, Hit, Results
+from fazhi.laws.search.indexing import CHUNK_FACTOR, IndexedDocument, build
+from fazhi.laws.search.query import ParsedQuery, Term
+from fazhi.laws.search.snippets import snippet
+
+# Documents ranked per query: enough for the first pages; a deeper page widens it.
+POOL = 150
+# Articles scanned for co-occurrence of all terms.
+CHUNK_POOL = 1500
+# Counting stops here ("1000 篇以上").
+COUNT_CAP = 1000
+BATCH = 100
+
+
+@dataclass
+class _Candidate:
+    document_id: int
+    rank_key: int
+    title: str
+    kind: str
+    status: str
+    issuing_body: str
+    version_date: Any
+    score: float = 0.0
+    best: tuple[float, int, str, str, str] | None = None  # (score, -id, label, anchor, text)
+    cooccur: int = 0
+
+
+class DatabaseBackend:
+    """Shared by the SQLite and PostgreSQL dialects below."""
+
+    contains = "instr({col}, %s) > 0"
+
+    # -- dialect ---------------------------------------------------------------------
+
+    def source(self, which: str) -> tuple[str, str, str]:
+        """(FROM clause, match condition with one %s, index-order column) for
+        which = 'doc' | 'title' | 'chunk'."""
+        raise NotImplementedError
+
+    def all_of(self, tokens: Sequence[str]) -> str:
+        raise NotImplementedError
+
+    def any_of(self, groups: Sequence[str]) -> str:
+        raise NotImplementedError
+
+    def insert(self, built: list[IndexedDocument]) -> None:
+        """Write the rows of these documents and their full-text entries."""
+        raise NotImplementedError
+
+    def delete_fulltext(
+        self, cursor: Any, docs: list[SearchDoc], chunks: list[SearchChunk]
+    ) -> None:
+        raise NotImplementedError
+
+    def clear_fulltext(self, cursor: Any) -> None:
+        raise NotImplementedError
+
+    # -- indexing ----------------------------------------------------------------------
+
+    def index_documents(self, document_ids: Iterable[int]) -> None:
+        ids = list(dict.fromkeys(document_ids))
+        for start in range(0, len(ids), BATCH):
+            batch = ids[start : start + BATCH]
+            with transaction.atomic():
+                self.remove_documents(batch)
+                self.insert(list(build(batch)))
+
+    def remove_documents(self, document_ids: Iterable[int]) -> None:
+        ids = list(document_ids)
+        with transaction.atomic():
+            docs = list(SearchDoc.objects.filter(document_id__in=ids))
+            if not docs:
+                return
+            chunks = list(SearchChunk.objects.filter(doc_id__in=ids).only("id", "text"))
+            with connection.cursor() as cursor:
+                self.delete_fulltext(cursor, docs, chunks)
+            SearchChunk.objects.filter(doc_id__in=ids).delete()
+            SearchDoc.objects.filter(document_id__in=ids).delete()
+
+    def rebuild(self) -> None:
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                self.clear_fulltext(cursor)
+            SearchChunk.objects.all().delete()
+            SearchDoc.objects.all().delete()
+        self.index_documents(LawDocument.objects.order_by("pk").values_list("pk", flat=True))
+
+    # -- searching ---------------------------------------------------------------------
+
+    def _term_condition(self, term: Term, col: str) -> tuple[str, list[str]]:
+        if term.exact_by_token:
+            return "", []
+        return self.contains.format(col=col), [term.text]
+
+    def _filters(self, filters: Filters) -> tuple[list[str], list[Any]]:
+        where: list[str] = []
+        params: list[Any] = []
+        if filters.kind:
+            where.append("d.kind = %s")
+            params.append(filters.kind)
+        if filters.status:
+            where.append("d.status = %s")
+            params.append(filters.status)
+        if filters.year:
+            where.append("d.year = %s")
+            params.append(filters.year)
+        if filters.issuing_body:
+            where.append(self.contains.format(col="d.issuing_body"))
+            params.append(filters.issuing_body)
+        return where, params
+
+    def _docs(
+        self, terms: list[Term], filters: Filters, *, title: bool, order: str, limit: int
+    ) -> list[_Candidate]:
+        source, match, index_order = self.source("title" if title else "doc")
+        tokens = [t for term in terms for t in term.tokens]
+        if title:
+            match_param = self.any_of([self.all_of(term.tokens) for term in terms])
+        else:
+            match_param = self.all_of(tokens)
+        where, params = [match], [match_param]
+        for term in terms:
+            condition, extra = self._term_condition(term, "d.body")
+            if condition:
+                where.append(condition)
+                params.extend(extra)
+        if title:
+            where.append(
+                "(" + " OR ".join(self.contains.format(col="d.title") for _ in terms) + ")"
+            )
+            params.extend(t.text for t in terms)
+        fwhere, fparams = self._filters(filters)
+        where += fwhere
+        params += fparams
+        order_by = index_order if order == "relevance" else f"d.version_date DESC, {index_order}"
+        # Only constant fragments are spliced in; every value is a bound parameter.
+        sql = (
+            "SELECT d.document_id, d.rank_key, d.title, d.kind, d.status, d.issuing_body, "  # noqa: S608
+            f"d.version_date FROM {source} WHERE {' AND '.join(where)} "
+            f"ORDER BY {order_by} LIMIT %s"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [*params, limit])
+            rows = cursor.fetchall()
+        out = [_Candidate(*row) for row in rows]
+        for c in out:
+            if isinstance(c.version_date, str):  # SQLite's raw cursor gives ISO text
+                c.version_date = date.fromisoformat(c.version_date)
+        return out
+
+    def _count(self, terms: list[Term], filters: Filters) -> int:
+        return len(self._docs(terms, filters, title=False, order="relevance", limit=COUNT_CAP))
+
+    def _chunks(
+        self, terms: list[Term], docs: dict[int, _Candidate], *, every_term: bool
+    ) -> list[tuple[int, int, str, str, str]]:
+        """(chunk id, document id, label, anchor, text) holding all terms (or, when
+        every_term is False, any term) in the given documents."""
+        if not docs:
+            return []
+        source, match, index_order = self.source("chunk")
+        keys = sorted(c.rank_key for c in docs.values())
+        if every_term:
+            match_param = self.all_of([t for term in terms for t in term.tokens])
+            checks = [self._term_condition(term, "c.text") for term in terms]
+            where = [match, *(c for c, _ in checks if c)]
+            params: list[Any] = [match_param, *(p for _, ps in checks for p in ps)]
+        else:
+            match_param = self.any_of([self.all_of(term.tokens) for term in terms])
+            where = [match]
+            params = [match_param]
+        where.append(f"{index_order} BETWEEN %s AND %s")
+        params += [keys[0] * CHUNK_FACTOR, keys[-1] * CHUNK_FACTOR + CHUNK_FACTOR - 1]
+        where.append("c.doc_id IN (" + ",".join(["%s"] * len(docs)) + ")")
+        params += list(docs)
+        sql = (
+            f"SELECT c.id, c.doc_id, c.label, c.anchor, c.text FROM {source} "  # noqa: S608
+            f"WHERE {' AND '.join(where)} ORDER BY {index_order} LIMIT %s"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [*params, CHUNK_POOL])
+            return list(cursor.fetchall())
+
+    def search(
+        self, query: ParsedQuery, *, filters: Filters, sort: str, offset: int, limit: int
+    ) -> Results:
+        results = self._search(query.terms, query, filters, sort, offset, limit)
+        relaxed = query.relaxed() if results.total == 0 else []
+        if relaxed:
+            results = self._search(relaxed, query, filters, sort, offset, limit)
+            results.relaxed = True
+            words = "”“".join(t.text for t in relaxed)
+            results.notes.append(
+                f"没有找到完整包含“{'”“'.join(query.words)}”的文件；以下结果分别包含“{words}”。"
+            )
+        results.notes[:0] = query.notes
+        return results
+
+    def _search(
+        self,
+        terms: list[Term],
+        query: ParsedQuery,
+        filters: Filters,
+        sort: str,
+        offset: int,
+        limit: int,
+    ) -> Results:
+        need = offset + limit
+        pool = max(POOL, need + 1) if sort == "relevance" else need + 1
+        found = self._docs(terms, filters, title=False, order=sort, limit=pool)
+        if len(found) < pool:
+            total, exact = len(found), True
+        else:
+            total = self._count(terms, filters) if pool < COUNT_CAP else pool
+            exact = total < COUNT_CAP
+        candidates = {c.document_id: c for c in found}
+        if sort == "relevance" and found:
+            for c in self._docs(terms, filters, title=True, order=sort, limit=pool):
+                candidates.setdefault(c.document_id, c)
+        words = [t.text for t in terms]
+        if sort == "relevance":
+            for row in self._chunks(terms, candidates, every_term=True):
+                self._take_chunk(candidates[row[1]], row, words, cooccur=True)
+            for c in candidates.values():
+                c.score = self._score(c, words)
+            ranked = sorted(candidates.values(), key=lambda c: (-c.score, c.rank_key))
+        else:
+            ranked = found
+        page = ranked[offset:need]
+        titles = dict(
+            LawDocument.objects.filter(pk__in=[c.document_id for c in page]).values_list(
+                "pk", "title"
+            )
+        )
+        for c in page:
+            c.title = titles.get(c.document_id, c.title)
+        missing = {c.document_id: c for c in page if c.best is None}
+        for row in self._chunks(terms, missing, every_term=False):
+            self._take_chunk(candidates[row[1]], row, words, cooccur=False)
+        return Results(
+            hits=[self._hit(c, words) for c in page], total=total, total_exact=exact, query=query
+        )
+
+    @staticmethod
+    def _chunk_score(text: str, words: list[str]) -> float:
+        present = [w for w in words if w in text]
+        tf = sum(min(text.count(w), 3) * len(w) for w in present)
+        return tf + 10 * len(present) - len(text) / 400
+
+    def _take_chunk(
+        self,
+        candidate: _Candidate,
+        row: tuple[int, int, str, str, str],
+        words: list[str],
+        *,
+        cooccur: bool,
+    ) -> None:
+        chunk_id, _, label, anchor, text = row
+        score = self._chunk_score(text, words)
+        candidate.cooccur += int(cooccur)
+        if candidate.best is None or (score, -chunk_id) > candidate.best[:2]:
+            candidate.best = (score, -chunk_id, label, anchor, text)
+
+    @staticmethod
+    def _score(c: _Candidate, words: list[str]) -> float:
+        in_title = [w for w in words if w in c.title]
+        score = 0.0
+        if in_title:
+            # A title match outranks any number of mentions in the text; a title that is
+            # mostly the query (行政复议法 for 行政复议) outranks a longer one.
+            score += 1000 * len(in_title) / len(words)
+            score += 100 * sum(len(w) for w in in_title) / max(len(c.title), 1)
+        if c.best is not None and c.cooccur:
+            score += 50 + 3 * c.best[0] + 2 * min(c.cooccur, 10)
+        score += 3 * (6 - KIND_ORDER.get(c.kind, 6))
+        score += 10 if c.status == Status.IN_FORCE else 0
+        return score
+
+    @staticmethod
+    def _hit(c: _Candidate, words: list[str]) -> Hit:
+        if c.best is not None:
+            _, _, label, anchor, text = c.best
+        else:
+            label, anchor, text = "", "", c.title
+        plain, html = snippet(text, words)
+        return Hit(
+            document_id=c.document_id,
+            title=c.title,
+            kind=c.kind,
+            status=c.status,
+            issuing_body=c.issuing_body,
+            version_date=c.version_date,
+            article=label or None,
+            anchor=anchor,
+            snippet=plain,
+            snippet_html=html,
+            score=round(c.score, 2),
+        )

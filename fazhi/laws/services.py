@@ -1,0 +1,508 @@
+"""Every write of the laws module: law texts and their versions, the corpus import, and the
+city's normative documents (三统一 registration, publication, 备案, 有效期, 清理).
+
+Keyword-only, in a transaction, permission checked, audited. Periods that legal-rules.md
+marks as unverified (🧠/📄) are settings, not literals: LAWS_FILING_PERIOD_DAYS (备案, 30
+days after publication, 江西 令第119号 📄), LAWS_VALIDITY_YEARS (5) and
+LAWS_TRIAL_VALIDITY_YEARS (2 for 暂行/试行, 🧠), LAWS_EXPIRY_WARNING_DAYS (180, 🧠).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+
+from fazhi.core import audit
+from fazhi.core.models import Organisation, Permission, User
+from fazhi.core.services import _require
+from fazhi.laws.models import (
+    CleanupDecision,
+    CleanupOutcome,
+    CleanupRound,
+    Kind,
+    LawDocument,
+    LawVersion,
+    NormativeDocument,
+    NormativeStage,
+    Provision,
+    Source,
+    Status,
+)
+from fazhi.laws.parsing import ParsedLaw, ParseError, parse_markdown
+from fazhi.laws.search import get_backend
+
+
+def setting(name: str, default: int) -> int:
+    return int(getattr(settings, name, default))
+
+
+def filing_period_days() -> int:
+    return setting("LAWS_FILING_PERIOD_DAYS", 30)
+
+
+def expiry_warning_days() -> int:
+    return setting("LAWS_EXPIRY_WARNING_DAYS", 180)
+
+
+def short_title_of(title: str) -> str:
+    return re.sub(r"^中华人民共和国", "", title).strip() or title
+
+
+# --- law texts ---------------------------------------------------------------------
+
+
+@dataclass
+class StoreResult:
+    document: LawDocument
+    version: LawVersion
+    change: str  # "created" | "updated" | "unchanged"
+
+
+def store_version(
+    *,
+    source: str,
+    source_key: str,
+    title: str,
+    short_title: str,
+    kind: str,
+    issuing_body: str,
+    version_date: date,
+    parsed: ParsedLaw,
+    content_hash: str,
+    source_path: str = "",
+    category: str = "",
+    doc_number: str = "",
+) -> StoreResult:
+    """Create or replace one dated version of a document (no permission check, no audit:
+    callers are the audited services below). The caller reindexes the document."""
+    document = LawDocument.objects.filter(source_key=source_key).first()
+    if document is None:
+        document = LawDocument.objects.create(
+            source_key=source_key, source=source, title=title, short_title=short_title,
+            kind=kind, issuing_body=issuing_body, category=category, doc_number=doc_number,
+        )  # fmt: skip
+    version = LawVersion.objects.filter(document=document, version_date=version_date).first()
+    if version is not None and version.content_hash == content_hash:
+        return StoreResult(document, version, "unchanged")
+    in_force_on = parsed.effective_on if parsed.effective_on and parsed.effective_on >= version_date else version_date  # fmt: skip
+    change = "updated" if version else "created"
+    if version is None:
+        version = LawVersion(document=document, version_date=version_date)
+    version.in_force_on = in_force_on
+    version.preamble = "\n".join(parsed.preamble)
+    version.source_path = source_path
+    version.content_hash = content_hash
+    version.save()
+    if change == "updated":
+        version.provisions.all().delete()
+    Provision.objects.bulk_create(
+        [
+            Provision(
+                version=version,
+                seq=seq,
+                kind=p.kind,
+                label=p.label[:64],
+                number=p.number,
+                heading=p.heading[:255],
+                path=p.path[:500],
+                anchor=p.anchor,
+                text=p.text,
+            )
+            for seq, p in enumerate(parsed.provisions)
+        ],
+        batch_size=500,
+    )
+    # The document shows what its latest version says.
+    latest = document.versions.order_by("-version_date").first()
+    if latest is not None and latest.pk == version.pk:
+        document.title = title
+        document.short_title = short_title
+        document.issuing_body = issuing_body or document.issuing_body
+        document.issued_on = version_date
+        document.effective_on = in_force_on
+        document.save()
+    return StoreResult(document, version, change)
+
+
+def content_hash(raw: str) -> str:
+    return hashlib.sha256(raw.encode("utf-8")).hexdigest()
+
+
+def law_text_store(
+    *,
+    actor: User | None,
+    title: str,
+    kind: str,
+    markdown: str,
+    version_date: date,
+    source: str = Source.DEMO,
+    source_key: str = "",
+    issuing_body: str = "",
+    doc_number: str = "",
+) -> StoreResult:
+    """Store (or update) one version of a law from Markdown and reindex it."""
+    _require(actor, Permission.MANAGE_SYSTEM)
+    if kind not in Kind.values:
+        raise ValidationError(f"法规类别“{kind}”无效")
+    try:
+        parsed = parse_markdown(markdown)
+    except ParseError as exc:
+        raise ValidationError(f"《{title}》的正文无法解析：{exc}") from exc
+    with transaction.atomic():
+        result = store_version(
+            source=source, source_key=source_key or f"{source}/{title}", title=title,
+            short_title=short_title_of(title), kind=kind, issuing_body=issuing_body,
+            version_date=version_date, parsed=parsed, content_hash=content_hash(markdown),
+            doc_number=doc_number,
+        )  # fmt: skip
+        if result.change != "unchanged":
+            get_backend().index_documents([result.document.pk])
+            audit.record(
+                action=f"laws.version_{result.change}", actor=actor, obj=result.version,
+                after={"title": title, "version_date": version_date, "kind": kind},
+            )  # fmt: skip
+    return result
+
+
+# --- normative documents -------------------------------------------------------------
+
+NORMATIVE_FIELDS = (
+    "title", "issuing_body", "doc_number", "registration_number", "stage", "status",
+    "registered_on", "published_on", "effective_on", "expires_on", "filing_due_on",
+    "filed_on", "filed_with", "filing_number",
+)  # fmt: skip
+
+
+def _snapshot(doc: NormativeDocument) -> dict[str, Any]:
+    return {name: getattr(doc, name) for name in NORMATIVE_FIELDS}
+
+
+def _require_any(actor: User | None, *perms: str) -> None:
+    if actor is None or any(actor.has_fazhi_perm(p) for p in perms):
+        return
+    _require(actor, perms[0])
+
+
+def _lock_visible(actor: User | None, document: NormativeDocument) -> NormativeDocument:
+    """The row, locked, if the actor may see it (the system may see all)."""
+    queryset = NormativeDocument.objects.select_for_update()
+    if actor is not None:
+        queryset = queryset.visible_to(actor)
+    locked = queryset.filter(pk=document.pk).first()
+    if locked is None:
+        raise PermissionDenied("该规范性文件不在您的数据范围内。")
+    return locked  # type: ignore[no-any-return]
+
+
+def _parse_normative(title: str, text: str) -> ParsedLaw:
+    try:
+        parsed = parse_markdown(f"# {title}\n\n{text}")
+    except ParseError as exc:
+        raise ValidationError(f"正文无法解析：{exc}") from exc
+    if not parsed.articles:
+        raise ValidationError("正文应按条书写，每条以“第一条”“第二条”……开头。")
+    return parsed
+
+
+def normative_create(
+    *,
+    actor: User | None,
+    title: str,
+    issuing_body: str,
+    text: str,
+    doc_number: str = "",
+    owner_unit: Organisation | None = None,
+) -> NormativeDocument:
+    """Record a normative document being prepared (起草中) by the actor's unit."""
+    _require_any(actor, Permission.HANDLE_CASES, Permission.LEGAL_REVIEW)
+    title, issuing_body = title.strip(), issuing_body.strip()
+    if not title:
+        raise ValidationError("请填写文件标题。")
+    if not issuing_body:
+        raise ValidationError("请填写制定机关。")
+    unit = owner_unit or (actor.unit if actor is not None else None)
+    if unit is None:
+        raise ValidationError("文件必须属于一个单位。")
+    _parse_normative(title, text)
+    with transaction.atomic():
+        doc = NormativeDocument.objects.create(
+            title=title, issuing_body=issuing_body, doc_number=doc_number.strip(), text=text,
+            owner_unit=unit, created_by=actor,
+        )  # fmt: skip
+        audit.record(action="laws.normative_create", actor=actor, obj=doc, after=_snapshot(doc))
+    return doc
+
+
+def next_registration_number(year: int) -> str:
+    prefix = getattr(settings, "LAWS_REGISTRATION_PREFIX", "抚规")
+    pattern = re.compile(rf"^{re.escape(prefix)}〔{year}〕(\d+)号$")
+    used = NormativeDocument.objects.filter(
+        registration_number__startswith=f"{prefix}〔{year}〕"
+    ).values_list("registration_number", flat=True)
+    numbers = [int(m.group(1)) for n in used if n and (m := pattern.match(n))]
+    return f"{prefix}〔{year}〕{max(numbers, default=0) + 1}号"
+
+
+def normative_register(
+    *,
+    actor: User | None,
+    document: NormativeDocument,
+    on: date,
+    registration_number: str = "",
+) -> NormativeDocument:
+    """三统一: give the document its unified registration number (refused when used)."""
+    _require(actor, Permission.LEGAL_REVIEW)
+    with transaction.atomic():
+        doc = _lock_visible(actor, document)
+        if doc.stage != NormativeStage.DRAFT:
+            raise ValidationError(
+                f"《{doc.title}》已登记编号（{doc.registration_number}），不能重复登记。"
+            )
+        number = registration_number.strip() or next_registration_number(on.year)
+        holder = NormativeDocument.objects.filter(registration_number=number).first()
+        if holder is not None:
+            raise ValidationError(
+                f"登记编号“{number}”已被《{holder.title}》使用，同一编号不能登记两次。"
+            )
+        before = _snapshot(doc)
+        doc.registration_number = number
+        doc.registered_on = on
+        doc.registered_by = actor
+        doc.stage = NormativeStage.REGISTERED
+        doc.save()
+        audit.record(
+            action="laws.normative_register", actor=actor, obj=doc, before=before,
+            after=_snapshot(doc),
+        )  # fmt: skip
+    return doc
+
+
+def default_expiry(title: str, effective_on: date) -> date:
+    trial = "暂行" in title or "试行" in title
+    years = setting("LAWS_TRIAL_VALIDITY_YEARS", 2) if trial else setting("LAWS_VALIDITY_YEARS", 5)
+    try:
+        return effective_on.replace(year=effective_on.year + years) - timedelta(days=1)
+    except ValueError:  # 29 February
+        return effective_on.replace(year=effective_on.year + years, day=28)
+
+
+def _publish_text(doc: NormativeDocument, version_date: date) -> LawDocument:
+    parsed = _parse_normative(doc.title, doc.text)
+    result = store_version(
+        source=Source.CITY, source_key=f"city/{doc.pk}", title=doc.title,
+        short_title=doc.title, kind=Kind.NORMATIVE, issuing_body=doc.issuing_body,
+        version_date=version_date, parsed=parsed, content_hash=content_hash(doc.text),
+        doc_number=doc.doc_number, category="本市规范性文件",
+    )  # fmt: skip
+    law = result.document
+    law.doc_number = doc.doc_number
+    law.status = doc.status
+    law.effective_on = doc.effective_on
+    law.expires_on = doc.expires_on
+    law.save()
+    get_backend().index_documents([law.pk])
+    return law
+
+
+def normative_publish(
+    *,
+    actor: User | None,
+    document: NormativeDocument,
+    published_on: date,
+    effective_on: date | None = None,
+    expires_on: date | None = None,
+) -> NormativeDocument:
+    """Publish a registered document: it becomes public and searchable, its filing period
+    and validity start."""
+    _require(actor, Permission.LEGAL_REVIEW)
+    with transaction.atomic():
+        doc = _lock_visible(actor, document)
+        if doc.stage != NormativeStage.REGISTERED:
+            raise ValidationError("文件须先统一登记编号，才能公布（三统一）。")
+        effective_on = effective_on or published_on
+        if effective_on < published_on:
+            raise ValidationError("施行日期不能早于公布日期。")
+        expires_on = expires_on or default_expiry(doc.title, effective_on)
+        if expires_on <= effective_on:
+            raise ValidationError("有效期截止日期应晚于施行日期。")
+        before = _snapshot(doc)
+        doc.stage = NormativeStage.PUBLISHED
+        doc.published_on = published_on
+        doc.effective_on = effective_on
+        doc.expires_on = expires_on
+        doc.filing_due_on = published_on + timedelta(days=filing_period_days())
+        doc.published_by = actor
+        doc.law_document = _publish_text(doc, published_on)
+        doc.save()
+        audit.record(
+            action="laws.normative_publish", actor=actor, obj=doc, before=before,
+            after=_snapshot(doc),
+        )  # fmt: skip
+    return doc
+
+
+def normative_revise(
+    *, actor: User | None, document: NormativeDocument, text: str, version_date: date
+) -> NormativeDocument:
+    """A published document amended: a new dated version; the old one stays readable."""
+    _require(actor, Permission.LEGAL_REVIEW)
+    _parse_normative(document.title, text)
+    with transaction.atomic():
+        doc = _lock_visible(actor, document)
+        if doc.stage != NormativeStage.PUBLISHED or doc.published_on is None:
+            raise ValidationError("只有已公布的文件才能修改发布新版本。")
+        if version_date <= doc.published_on:
+            raise ValidationError("新版本日期应晚于原公布日期。")
+        before = _snapshot(doc)
+        doc.text = text
+        doc.status = Status.IN_FORCE
+        doc.save()
+        _publish_text(doc, version_date)
+        audit.record(
+            action="laws.normative_revise", actor=actor, obj=doc, before=before,
+            after={**_snapshot(doc), "version_date": version_date},
+        )  # fmt: skip
+    return doc
+
+
+def normative_file(
+    *,
+    actor: User | None,
+    document: NormativeDocument,
+    filed_on: date,
+    filed_with: str,
+    filing_number: str = "",
+) -> NormativeDocument:
+    """备案: the document was filed with the level above."""
+    _require_any(actor, Permission.HANDLE_CASES, Permission.LEGAL_REVIEW)
+    if not filed_with.strip():
+        raise ValidationError("请填写备案机关。")
+    with transaction.atomic():
+        doc = _lock_visible(actor, document)
+        if doc.stage != NormativeStage.PUBLISHED or doc.published_on is None:
+            raise ValidationError("文件公布后才能报送备案。")
+        if filed_on < doc.published_on:
+            raise ValidationError("报送备案日期不能早于公布日期。")
+        before = _snapshot(doc)
+        doc.filed_on = filed_on
+        doc.filed_with = filed_with.strip()
+        doc.filing_number = filing_number.strip()
+        doc.save()
+        audit.record(
+            action="laws.normative_file", actor=actor, obj=doc, before=before,
+            after=_snapshot(doc),
+        )  # fmt: skip
+    return doc
+
+
+def _set_status(doc: NormativeDocument, status: str) -> None:
+    doc.status = status
+    doc.save()
+    if doc.law_document is not None:
+        law = doc.law_document
+        law.status = status
+        law.save()
+        get_backend().index_documents([law.pk])
+
+
+def normative_expire_due(*, actor: User | None, today: date) -> list[NormativeDocument]:
+    """Documents whose validity ended become 失效 (run by the timer, `fazhi laws tick`)."""
+    _require(actor, Permission.LEGAL_REVIEW)
+    expired: list[NormativeDocument] = []
+    with transaction.atomic():
+        due = NormativeDocument.objects.select_for_update().filter(
+            stage=NormativeStage.PUBLISHED, status=Status.IN_FORCE, expires_on__lt=today
+        )
+        for doc in due:
+            before = _snapshot(doc)
+            _set_status(doc, Status.EXPIRED)
+            audit.record(
+                action="laws.normative_expire", actor=actor, obj=doc, before=before,
+                after=_snapshot(doc),
+            )  # fmt: skip
+            expired.append(doc)
+    return expired
+
+
+# --- 清理 -----------------------------------------------------------------------------
+
+
+def cleanup_round_create(*, actor: User | None, title: str, started_on: date) -> CleanupRound:
+    _require(actor, Permission.LEGAL_REVIEW)
+    if not title.strip():
+        raise ValidationError("请填写清理工作名称。")
+    if actor is None or actor.unit is None:
+        raise ValidationError("清理工作必须由一个单位组织。")
+    with transaction.atomic():
+        cleanup = CleanupRound.objects.create(
+            title=title.strip(), started_on=started_on, owner_unit=actor.unit, created_by=actor
+        )
+        audit.record(
+            action="laws.cleanup_create", actor=actor, obj=cleanup,
+            after={"title": cleanup.title, "started_on": started_on},
+        )  # fmt: skip
+    return cleanup
+
+
+def cleanup_decide(
+    *,
+    actor: User | None,
+    cleanup: CleanupRound,
+    document: NormativeDocument,
+    outcome: str,
+    note: str = "",
+) -> CleanupDecision:
+    """Mark a document kept / to be amended / repealed in a round; 废止 takes effect now."""
+    _require(actor, Permission.LEGAL_REVIEW)
+    if outcome not in CleanupOutcome.values:
+        raise ValidationError("清理结论无效，应为继续有效、修改或废止。")
+    with transaction.atomic():
+        if (
+            actor is not None
+            and not CleanupRound.objects.visible_to(actor).filter(pk=cleanup.pk).exists()
+        ):
+            raise PermissionDenied("该清理工作不在您的数据范围内。")
+        if cleanup.closed_on is not None:
+            raise ValidationError(f"清理工作“{cleanup.title}”已结束，不能再作结论。")
+        doc = _lock_visible(actor, document)
+        if doc.stage != NormativeStage.PUBLISHED:
+            raise ValidationError("只有已公布的文件才纳入清理。")
+        before = _snapshot(doc)
+        decision, _ = CleanupDecision.objects.update_or_create(
+            round=cleanup, document=doc,
+            defaults={"outcome": outcome, "note": note.strip(), "decided_by": actor},
+        )  # fmt: skip
+        if outcome == CleanupOutcome.REPEAL:
+            _set_status(doc, Status.REPEALED)
+        audit.record(
+            action="laws.cleanup_decide", actor=actor, obj=doc, before=before,
+            after={**_snapshot(doc), "outcome": outcome, "round": cleanup.pk, "note": note},
+        )  # fmt: skip
+    return decision
+
+
+def cleanup_close(*, actor: User | None, cleanup: CleanupRound, closed_on: date) -> CleanupRound:
+    _require(actor, Permission.LEGAL_REVIEW)
+    with transaction.atomic():
+        if (
+            actor is not None
+            and not CleanupRound.objects.visible_to(actor).filter(pk=cleanup.pk).exists()
+        ):
+            raise PermissionDenied("该清理工作不在您的数据范围内。")
+        if cleanup.closed_on is not None:
+            raise ValidationError("该清理工作已经结束。")
+        if closed_on < cleanup.started_on:
+            raise ValidationError("结束日期不能早于开始日期。")
+        cleanup.closed_on = closed_on
+        cleanup.save()
+        audit.record(
+            action="laws.cleanup_close", actor=actor, obj=cleanup, after={"closed_on": closed_on}
+        )
+    return cleanup
