@@ -53,10 +53,9 @@ class ImportReport:
 
 
 def kind_of(parts: tuple[str, ...]) -> str:
-    top = parts[0] if parts else ""
-    if top in LAW_FOLDERS:
-        return Kind.LAW
     for part in parts:
+        if part in LAW_FOLDERS:
+            return Kind.LAW
         if part in FOLDER_KIND:
             return FOLDER_KIND[part]
     return Kind.OTHER
@@ -162,7 +161,8 @@ def _import_file(
         report.skipped.append((rel, "文件名和制定沿革中都没有日期，无法确定版本"))
         return
     parts = path.relative_to(root).parts
-    kind = kind_of(parts)
+    # The root's own name counts too: importing 行政法规/ alone still knows its kind.
+    kind = kind_of((root.name, *parts))
     result = store_version(
         source=Source.CORPUS, source_key="/".join((*parts[:-1], stem_title)),
         title=parsed.title[:255], short_title=stem_title[:255], kind=kind,

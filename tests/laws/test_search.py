@@ -1,0 +1,210 @@
+"""Search semantics on the database in use (the suite runs on SQLite and PostgreSQL)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from django.db import connection
+
+from fazhi.laws.models import Kind, LawDocument, SearchChunk, SearchDoc, Status
+from fazhi.laws.search import Filters, QueryError, get_backend, search
+from tests.laws.conftest import store
+
+
+def titles(query: str, **kw) -> list[str]:
+    return [h.title for h in search(query, limit=50, **kw).hits]
+
+
+def test_a_five_character_term_finds_exactly_the_documents_containing_it(texts):
+    # 信息公开工作规定 holds 规范 and 性文件 apart (规范，性文件): not a match.
+    assert sorted(titles("规范性文件")) == ["城市管理条例", "规范性文件备案办法"]
+
+
+def test_a_two_character_term_is_an_exact_substring_too(texts):
+    assert sorted(titles("备案")) == ["规范性文件备案办法"]
+    assert "无关的规定" in titles("规范")  # （规范）性质 holds 规范
+    assert titles("范性") == titles("范性")  # stable
+    assert sorted(titles("范性")) == ["城市管理条例", "规范性文件备案办法"]
+
+
+def test_a_title_match_ranks_above_a_mention_in_the_text(texts):
+    hits = search("规范性文件").hits
+    assert [h.title for h in hits] == ["规范性文件备案办法", "城市管理条例"]
+    assert hits[1].article == "第三条"
+
+
+def test_the_best_article_of_a_document_is_given_first(texts):
+    store(
+        "城市管理执法办法",
+        "第一条 总则。\n\n第二条 执法人员应当出示证件。\n\n"
+        "第三条 执法人员执法时应当出示执法证件，执法过程应当全程记录。",
+    )
+    hit = next(h for h in search("执法 证件").hits if h.title == "城市管理执法办法")
+    assert hit.article == "第三条"
+    assert "<mark>执法</mark>" in hit.snippet_html
+
+
+def test_several_terms_must_all_occur(texts):
+    assert titles("城市管理 公布") == ["城市管理条例"]
+    assert titles("城市管理 复议") == []
+
+
+def test_filters_by_kind_status_body_and_year(texts):
+    assert titles("制定", filters=Filters(kind=Kind.LOCAL_REGULATION)) == ["城市管理条例"]
+    assert titles("制定", filters=Filters(year=2019)) == ["规范性文件备案办法"]
+    assert titles("制定", filters=Filters(issuing_body="抚州市")) == ["城市管理条例"]
+    assert titles("制定", filters=Filters(status=Status.REPEALED)) == []
+
+
+def test_sort_by_date_puts_the_newest_first(texts):
+    hits = search("第一条", sort="date").hits
+    dates = [h.version_date for h in hits]
+    assert dates == sorted(dates, reverse=True)
+    assert dates[0] == date(2023, 6, 1)
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("", "请输入检索词"),
+        ("   ", "请输入检索词"),
+        ("法", "至少需要两个"),
+        ("法 规", "至少需要两个"),
+        ("复" * 500, "检索词过长"),
+        ("*", "至少需要两个"),
+        ('"', "至少需要两个"),
+    ],
+)
+def test_queries_that_cannot_be_searched_get_a_chinese_message(texts, query, message):
+    with pytest.raises(QueryError) as excinfo:
+        search(query)
+    assert message in excinfo.value.messages[0]
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        '"规范性文件" OR 1=1',
+        "规范性文件'; DROP TABLE laws_searchdoc; --",
+        "规范性文件 NEAR(备案)",
+        "规范性文件*",
+        "规范性文件 AND 备案",
+        "<script>alert(1)</script> 规范性文件",
+    ],
+)
+def test_sql_fts_and_html_in_a_query_are_plain_text(texts, query):
+    results = search(query)
+    for hit in results.hits:
+        assert "<script>" not in hit.snippet_html
+    assert SearchDoc.objects.count() == 4  # nothing was dropped
+
+
+def test_operator_words_are_dropped_with_a_note(texts):
+    results = search("规范性文件 OR 备案")
+    assert [h.title for h in results.hits] == ["规范性文件备案办法"]
+    assert any("不支持" in n for n in results.notes)
+
+
+def test_markup_in_a_document_is_escaped_in_snippets(db):
+    store("转义测试", "第一条 <script>alert('x')</script>信息公开应当及时。")
+    hit = search("信息公开").hits[0]
+    assert "<script>" not in hit.snippet_html
+    assert "&lt;script&gt;" in hit.snippet_html
+    assert "<mark>信息公开</mark>" in hit.snippet_html
+
+
+def test_a_long_term_that_matches_nothing_falls_back_to_its_words(texts):
+    results = search("信息公开答复期限")
+    assert results.relaxed
+    assert [h.title for h in results.hits] == ["信息公开工作规定"]
+    assert "没有找到完整包含" in results.notes[-1]
+
+
+def test_a_new_version_replaces_the_indexed_text_of_that_document_only(texts):
+    before = dict(SearchDoc.objects.values_list("document_id", "rank_key"))
+    store(
+        "城市管理条例",
+        "第一条 修订后的条例只讲环境卫生。",
+        kind=Kind.LOCAL_REGULATION,
+        on=date(2024, 1, 1),
+        key="test/城市管理条例",
+    )
+    assert "城市管理条例" not in titles("规范性文件")
+    assert titles("环境卫生") == ["城市管理条例"]
+    law = LawDocument.objects.get(title="城市管理条例")
+    assert law.versions.count() == 2
+    assert SearchChunk.objects.filter(doc_id=law.pk).count() == 2  # history + one article
+    assert dict(SearchDoc.objects.values_list("document_id", "rank_key")) == before
+
+
+def test_storing_the_same_text_again_changes_nothing(texts):
+    result = store(
+        "无关的规定", "第一条 本规定与检索词无关。\n\n第二条 文字（规范）性质。", kind=Kind.OTHER
+    )
+    assert result.change == "unchanged"
+
+
+def test_rebuild_gives_the_same_results(texts):
+    first = titles("规范性文件")
+    get_backend().rebuild()
+    assert titles("规范性文件") == first
+    assert SearchDoc.objects.count() == 4
+
+
+def test_removing_a_document_takes_it_out_of_the_index(texts):
+    law = LawDocument.objects.get(title="城市管理条例")
+    get_backend().remove_documents([law.pk])
+    assert titles("规范性文件") == ["规范性文件备案办法"]
+
+
+def test_latin_words_and_digits_match_whole_words(db):
+    store("标准目录", "第一条 GB 18667 道路交通事故受伤人员伤残评定。")
+    assert titles("gb 18667") == ["标准目录"]
+    assert titles("ＧＢ") == ["标准目录"]  # full-width letters fold to ASCII
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL only")
+def test_chinese_search_does_not_depend_on_the_database_locale(texts):
+    """The lexeme arrays and quoted tsquery literals work under LC_CTYPE=C as well."""
+    import psycopg
+
+    settings = connection.settings_dict
+    dsn = dict(
+        host=settings["HOST"] or "127.0.0.1", port=settings["PORT"] or 5432,
+        user=settings["USER"], password=settings["PASSWORD"] or None,
+    )  # fmt: skip
+    name = "fazhi_laws_locale_c_check"
+    with psycopg.connect(dbname="postgres", autocommit=True, **dsn) as admin:
+        admin.execute(f"DROP DATABASE IF EXISTS {name}")
+        admin.execute(
+            f"CREATE DATABASE {name} TEMPLATE template0 ENCODING 'UTF8' "
+            "LC_COLLATE 'C' LC_CTYPE 'C'"
+        )
+    try:
+        with psycopg.connect(dbname=name, **dsn) as conn:
+            assert conn.execute("SHOW lc_ctype").fetchone()[0] == "C"
+            conn.execute("CREATE TABLE t (id int, body text, tsv tsvector)")
+            conn.execute(
+                "INSERT INTO t VALUES (1, %s, array_to_tsvector(%s::text[]))",
+                ["规范性文件", ["规范", "范性", "性文", "文件"]],
+            )
+            conn.execute("CREATE INDEX ON t USING gin (tsv)")
+            query = get_backend().all_of(["规范", "范性", "性文", "文件"])
+            rows = conn.execute(
+                "SELECT id FROM t WHERE tsv @@ %s::tsquery AND strpos(body, %s) > 0",
+                [query, "规范性文件"],
+            ).fetchall()
+            assert rows == [(1,)]
+    finally:
+        with psycopg.connect(dbname="postgres", autocommit=True, **dsn) as admin:
+            admin.execute(f"DROP DATABASE IF EXISTS {name}")
+
+
+def test_the_search_database_reports_its_locale(texts):
+    """Whatever the cluster's locale, the search above ran on it (recorded for CI logs)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW lc_ctype")
+            print("lc_ctype:", cursor.fetchone()[0])
+    assert titles("信息公开") == ["信息公开工作规定"]
