@@ -13,11 +13,26 @@ from fazhi.laws.models import Kind
 CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus" / "laws"
 
 
-def store(title: str, body: str, *, kind: str = Kind.LAW, on: date = date(2020, 1, 1), key: str = "", issuing_body: str = "测试机关"):
-    markdown = f"# {title}\n\n{on.year}年{on.month}月{on.day}日 通过\n\n<!-- INFO END -->\n\n{body}\n"
+def store(
+    title: str,
+    body: str,
+    *,
+    kind: str = Kind.LAW,
+    on: date = date(2020, 1, 1),
+    key: str = "",
+    issuing_body: str = "测试机关",
+):
+    markdown = (
+        f"# {title}\n\n{on.year}年{on.month}月{on.day}日 通过\n\n<!-- INFO END -->\n\n{body}\n"
+    )
     return services.law_text_store(
-        actor=None, title=title, kind=kind, markdown=markdown, version_date=on,
-        source_key=key or f"test/{title}", issuing_body=issuing_body,
+        actor=None,
+        title=title,
+        kind=kind,
+        markdown=markdown,
+        version_date=on,
+        source_key=key or f"test/{title}",
+        issuing_body=issuing_body,
     )
 
 

@@ -178,8 +178,7 @@ def test_chinese_search_does_not_depend_on_the_database_locale(texts):
     with psycopg.connect(dbname="postgres", autocommit=True, **dsn) as admin:
         admin.execute(f"DROP DATABASE IF EXISTS {name}")
         admin.execute(
-            f"CREATE DATABASE {name} TEMPLATE template0 ENCODING 'UTF8' "
-            "LC_COLLATE 'C' LC_CTYPE 'C'"
+            f"CREATE DATABASE {name} TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C' LC_CTYPE 'C'"
         )
     try:
         with psycopg.connect(dbname=name, **dsn) as conn:

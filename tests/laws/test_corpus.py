@@ -1,0 +1,111 @@
+"""A few dozen real files of the shared corpus: import, idempotence, exact recall.
+
+Skipped when ../shared/corpus/laws is not next to the project."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from fazhi.laws.importer import laws_import
+from fazhi.laws.parsing import parse_markdown, split_file_stem
+from fazhi.laws.search import search
+from fazhi.laws.text import clean
+from tests.laws.conftest import CORPUS
+
+pytestmark = pytest.mark.skipif(not CORPUS.is_dir(), reason=f"法规文本库不存在：{CORPUS}")
+
+FILES = [
+    "诉讼与非诉讼程序法/行政复议法(2023-09-01).md",
+    "诉讼与非诉讼程序法/行政复议法(2017-09-01).md",
+    "诉讼与非诉讼程序法/行政诉讼法(2017-06-27).md",
+    "行政法规/政府信息公开条例(2019-04-03).md",
+    "行政法规/行政复议法实施条例(2007-05-29).md",
+    "行政法/行政处罚法(2021-01-22).md",
+    "行政法/行政许可法(2019-04-23).md",
+    "行政法/行政强制法(2011-06-30).md",
+]
+
+
+@pytest.fixture
+def corpus(tmp_path: Path) -> Path:
+    """The named files plus every 30th file of 行政法规 and 司法解释, and two bad files."""
+    chosen = [CORPUS / f for f in FILES if (CORPUS / f).exists()]
+    for folder in ("行政法规", "司法解释", "DLC/北京地方法规/地方性法规/北京"):
+        chosen += sorted((CORPUS / folder).glob("*.md"))[::30]
+    for source in chosen:
+        target = tmp_path / source.relative_to(CORPUS)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source, target)
+    (tmp_path / "行政法规" / "坏文件(2020-01-01).md").write_text("没有标题\n第一条 内容", "utf-8")
+    (tmp_path / "行政法规" / "编码错误(2020-01-01).md").write_bytes("# 标题".encode("gbk"))
+    (tmp_path / "行政法规" / "无日期的文件.md").write_text("# 无日期\n\n第一条 内容。", "utf-8")
+    return tmp_path
+
+
+def latest_files(root: Path) -> dict[str, Path]:
+    latest: dict[str, tuple] = {}
+    for path in root.rglob("*.md"):
+        title, when = split_file_stem(path.stem)
+        if when is None:  # undated files are dated by their history, as the import does
+            try:
+                when = parse_markdown(path.read_text("utf-8")).latest_preamble_date()
+            except Exception:  # noqa: S112  (the bad files are not documents)
+                continue
+        key = f"{path.parent}/{title}"
+        if when and (key not in latest or latest[key][0] < when):
+            latest[key] = (when, path)
+    return {k: v[1] for k, v in latest.items()}
+
+
+@pytest.mark.django_db
+def test_the_corpus_imports_and_reports_what_it_skipped(corpus):
+    report = laws_import(actor=None, root=corpus)
+    skipped = dict(report.skipped)
+    assert "缺少一级标题" in skipped["行政法规/坏文件(2020-01-01).md"]
+    assert "UTF-8" in skipped["行政法规/编码错误(2020-01-01).md"]
+    assert "没有日期" in skipped["行政法规/无日期的文件.md"]
+    assert report.created == report.files - 3
+    again = laws_import(actor=None, root=corpus)
+    assert (again.created, again.updated, again.reindexed) == (0, 0, 0)
+    assert again.unchanged == report.created
+
+
+@pytest.mark.django_db
+def test_adding_one_file_reindexes_only_its_document(corpus, tmp_path_factory):
+    laws_import(actor=None, root=corpus)
+    extra = corpus / "行政法规" / "测试新增条例(2025-01-01).md"
+    extra.write_text("# 测试新增条例\n\n第一条 本条例规定独一无二的测试用语。", "utf-8")
+    report = laws_import(actor=None, root=corpus)
+    assert (report.created, report.reindexed) == (1, 1)
+    assert [h.title for h in search("独一无二").hits] == ["测试新增条例"]
+
+
+@pytest.mark.django_db
+def test_administrative_reconsideration_period_is_among_the_first_results(corpus):
+    laws_import(actor=None, root=corpus)
+    hits = search("行政复议 申请期限", limit=5).hits
+    first = [(h.title, h.article) for h in hits[:3]]
+    assert ("中华人民共和国行政复议法", "第二十条") in first
+    article = next(h for h in hits if h.title == "中华人民共和国行政复议法")
+    assert "六十日" in article.snippet
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("term", ["规范性文件", "信息公开", "复议", "行政处罚决定"])
+def test_a_term_finds_every_document_containing_it(corpus, term):
+    laws_import(actor=None, root=corpus)
+    expected = set()
+    for path in latest_files(corpus).values():
+        try:
+            raw = path.read_text("utf-8")
+            title = parse_markdown(raw).title
+        except Exception:  # noqa: S112  (the bad files are not documents)
+            continue
+        if term in clean(raw.replace("<!-- INFO END -->", "")):
+            expected.add(title)
+    found = {h.title for h in search(term, limit=1000).hits}
+    assert expected, f"测试样本中没有包含“{term}”的文件"
+    assert found == expected

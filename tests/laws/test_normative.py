@@ -1,0 +1,181 @@
+"""The city's normative documents: 三统一 registration, publication, 备案, 有效期, 清理."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from fazhi.core import services as core_services
+from fazhi.core.models import AuditEvent
+from fazhi.laws import selectors, services
+from fazhi.laws.models import CleanupOutcome, NormativeStage, Status
+from fazhi.laws.search import search
+from tests.conftest import PASSWORD
+
+TEXT = "第一条 为了规范本区行政规范性文件管理，制定本办法。\n\n第二条 本办法自公布之日起施行。"
+
+
+@pytest.fixture
+def reviewer_a(world):
+    return core_services.user_create(
+        actor=None, username="reviewer_a", name="陈律审", unit=world.gov_a,
+        password=PASSWORD, roles=["legal_reviewer", "clerk"],
+    )  # fmt: skip
+
+
+def draft(world, title="临川区行政规范性文件管理办法", actor=None):
+    return services.normative_create(
+        actor=actor or world.clerk_a, title=title, issuing_body="临川区人民政府", text=TEXT,
+        doc_number="临府发〔2026〕1号",
+    )  # fmt: skip
+
+
+def test_a_clerk_drafts_in_their_own_unit(world):
+    doc = draft(world)
+    assert doc.owner_unit == world.gov_a
+    assert doc.stage == NormativeStage.DRAFT
+    assert AuditEvent.objects.filter(action="laws.normative_create").count() == 1
+
+
+def test_a_text_without_articles_is_refused(world):
+    with pytest.raises(ValidationError, match="每条以"):
+        services.normative_create(
+            actor=world.clerk_a, title="无条文", issuing_body="临川区人民政府", text="只有一段话。"
+        )
+
+
+def test_registration_numbers_are_unified_and_never_used_twice(world):
+    first, second = draft(world), draft(world, "另一份文件")
+    services.normative_register(actor=None, document=first, on=date(2026, 3, 1))
+    first.refresh_from_db()
+    assert first.registration_number == "抚规〔2026〕1号"
+    with pytest.raises(ValidationError, match="已被《临川区行政规范性文件管理办法》使用"):
+        services.normative_register(
+            actor=None, document=second, on=date(2026, 3, 2), registration_number="抚规〔2026〕1号"
+        )
+    second.refresh_from_db()
+    assert second.stage == NormativeStage.DRAFT
+    services.normative_register(actor=None, document=second, on=date(2026, 3, 2))
+    second.refresh_from_db()
+    assert second.registration_number == "抚规〔2026〕2号"
+
+
+def test_only_a_legal_reviewer_registers(world):
+    doc = draft(world)
+    with pytest.raises(PermissionDenied):
+        services.normative_register(actor=world.clerk_a, document=doc, on=date(2026, 3, 1))
+
+
+def test_a_reviewer_of_another_county_cannot_touch_the_document(world):
+    reviewer_b = core_services.user_create(
+        actor=None, username="reviewer_b", name="南城审核", unit=world.gov_b,
+        password=PASSWORD, roles=["legal_reviewer"],
+    )  # fmt: skip
+    doc = draft(world)
+    with pytest.raises(PermissionDenied):
+        services.normative_register(actor=reviewer_b, document=doc, on=date(2026, 3, 1))
+
+
+def test_publication_needs_registration_then_makes_it_public_with_periods(world, reviewer_a):
+    doc = draft(world)
+    with pytest.raises(ValidationError, match="三统一"):
+        services.normative_publish(actor=reviewer_a, document=doc, published_on=date(2026, 3, 5))
+    services.normative_register(actor=reviewer_a, document=doc, on=date(2026, 3, 1))
+    services.normative_publish(actor=reviewer_a, document=doc, published_on=date(2026, 3, 5))
+    doc.refresh_from_db()
+    assert doc.stage == NormativeStage.PUBLISHED
+    assert doc.filing_due_on == date(2026, 4, 4)  # 30 days (setting LAWS_FILING_PERIOD_DAYS)
+    assert doc.expires_on == date(2031, 3, 4)  # 5 years (setting LAWS_VALIDITY_YEARS)
+    hit = search("规范本区").hits[0]
+    assert (hit.title, hit.kind) == ("临川区行政规范性文件管理办法", "normative")
+
+
+def test_trial_documents_get_the_shorter_validity(world, reviewer_a):
+    doc = draft(world, "临川区某事项暂行办法")
+    services.normative_register(actor=reviewer_a, document=doc, on=date(2026, 3, 1))
+    services.normative_publish(actor=reviewer_a, document=doc, published_on=date(2026, 3, 5))
+    doc.refresh_from_db()
+    assert doc.expires_on == date(2028, 3, 4)
+
+
+def test_the_filing_period_is_a_setting(world, reviewer_a, settings):
+    settings.LAWS_FILING_PERIOD_DAYS = 15
+    doc = draft(world)
+    services.normative_register(actor=reviewer_a, document=doc, on=date(2026, 3, 1))
+    services.normative_publish(actor=reviewer_a, document=doc, published_on=date(2026, 3, 5))
+    doc.refresh_from_db()
+    assert doc.filing_due_on == date(2026, 3, 20)
+
+
+@pytest.fixture
+def published(world, reviewer_a):
+    doc = draft(world)
+    services.normative_register(actor=reviewer_a, document=doc, on=date(2026, 3, 1))
+    services.normative_publish(
+        actor=reviewer_a, document=doc, published_on=date(2026, 3, 5),
+        expires_on=date(2026, 9, 30),
+    )  # fmt: skip
+    doc.refresh_from_db()
+    return doc
+
+
+def test_filing_overdue_and_expiry_are_derived_from_stored_dates(world, published):
+    assert published.filing_overdue(date(2026, 4, 5))
+    assert list(selectors.normative_filing_overdue(world.clerk_a, date(2026, 4, 5))) == [published]
+    assert list(selectors.normative_filing_overdue(world.clerk_b, date(2026, 4, 5))) == []
+    services.normative_file(
+        actor=world.clerk_a, document=published, filed_on=date(2026, 3, 20),
+        filed_with="抚州市人民政府",
+    )  # fmt: skip
+    published.refresh_from_db()
+    assert not published.filing_overdue(date(2026, 4, 5))
+    assert published.expiry_state(date(2026, 6, 1), 180) == "soon"
+    assert list(selectors.normative_expiring(world.supervisor, date(2026, 6, 1))) == [published]
+
+
+def test_expired_documents_become_invalid_when_the_timer_runs(world, published):
+    assert services.normative_expire_due(actor=None, today=date(2026, 9, 30)) == []
+    assert services.normative_expire_due(actor=None, today=date(2026, 10, 1)) == [published]
+    published.refresh_from_db()
+    assert published.status == Status.EXPIRED
+    assert search("规范本区").hits[0].status == Status.EXPIRED
+
+
+def test_a_cleanup_round_repeals_keeps_and_is_closed(world, reviewer_a, published):
+    cleanup = services.cleanup_round_create(
+        actor=reviewer_a, title="2026年规范性文件清理", started_on=date(2026, 5, 1)
+    )
+    services.cleanup_decide(
+        actor=reviewer_a, cleanup=cleanup, document=published, outcome=CleanupOutcome.KEEP
+    )
+    published.refresh_from_db()
+    assert published.status == Status.IN_FORCE
+    services.cleanup_decide(
+        actor=reviewer_a, cleanup=cleanup, document=published, outcome=CleanupOutcome.REPEAL,
+        note="上位法已修改",
+    )  # fmt: skip
+    published.refresh_from_db()
+    assert published.status == Status.REPEALED
+    assert published.law_document.status == Status.REPEALED
+    assert cleanup.decisions.count() == 1
+    services.cleanup_close(actor=reviewer_a, cleanup=cleanup, closed_on=date(2026, 6, 1))
+    with pytest.raises(ValidationError, match="已结束"):
+        services.cleanup_decide(
+            actor=reviewer_a, cleanup=cleanup, document=published, outcome=CleanupOutcome.KEEP
+        )
+
+
+def test_a_revision_adds_a_version_and_keeps_the_old_one(world, reviewer_a, published):
+    services.normative_revise(
+        actor=reviewer_a, document=published,
+        text="第一条 修订后的办法。\n\n第二条 本办法自公布之日起施行。", version_date=date(2026, 8, 1),
+    )  # fmt: skip
+    law = published.law_document
+    assert [v.version_date for v in selectors.versions_of(law)] == [
+        date(2026, 8, 1),
+        date(2026, 3, 5),
+    ]
+    old = selectors.version_on(law, date(2026, 4, 1))
+    assert old is not None and old.version_date == date(2026, 3, 5)
