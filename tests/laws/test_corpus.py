@@ -5,6 +5,7 @@ Skipped when ../shared/corpus/laws is not next to the project."""
 from __future__ import annotations
 
 import shutil
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -46,7 +47,7 @@ def corpus(tmp_path: Path) -> Path:
 
 
 def latest_files(root: Path) -> dict[str, Path]:
-    latest: dict[str, tuple] = {}
+    latest: dict[str, tuple[date, Path]] = {}
     for path in root.rglob("*.md"):
         title, when = split_file_stem(path.stem)
         if when is None:  # undated files are dated by their history, as the import does

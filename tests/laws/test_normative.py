@@ -178,4 +178,5 @@ def test_a_revision_adds_a_version_and_keeps_the_old_one(world, reviewer_a, publ
         date(2026, 3, 5),
     ]
     old = selectors.version_on(law, date(2026, 4, 1))
-    assert old is not None and old.version_date == date(2026, 3, 5)
+    assert old is not None
+    assert old.version_date == date(2026, 3, 5)

@@ -170,10 +170,10 @@ def test_chinese_search_does_not_depend_on_the_database_locale(texts):
     import psycopg
 
     settings = connection.settings_dict
-    dsn = dict(
-        host=settings["HOST"] or "127.0.0.1", port=settings["PORT"] or 5432,
-        user=settings["USER"], password=settings["PASSWORD"] or None,
-    )  # fmt: skip
+    dsn = {
+        "host": settings["HOST"] or "127.0.0.1", "port": settings["PORT"] or 5432,
+        "user": settings["USER"], "password": settings["PASSWORD"] or None,
+    }  # fmt: skip
     name = "fazhi_laws_locale_c_check"
     with psycopg.connect(dbname="postgres", autocommit=True, **dsn) as admin:
         admin.execute(f"DROP DATABASE IF EXISTS {name}")

@@ -76,7 +76,8 @@ def test_two_versions_are_compared_article_by_article(demo):
     body = response.content.decode()
     assert response.status_code == 200
     assert "逐条对照" in body
-    assert "<del>" in body and "<ins>" in body
+    assert "<del>" in body
+    assert "<ins>" in body
     assert "删除" in body
 
 
@@ -132,7 +133,8 @@ def test_registration_publication_and_filing_through_the_pages(world, county_doc
         {"filed_on": "2026-03-10", "filed_with": "抚州市人民政府"},
     )
     county_doc.refresh_from_db()
-    assert county_doc.registration_number and county_doc.filed_on == date(2026, 3, 10)
+    assert county_doc.registration_number
+    assert county_doc.filed_on == date(2026, 3, 10)
     body = Client().get(reverse("laws_public:search"), {"q": "规范本区"}).content.decode()
     assert "临川区办法" in body
 
