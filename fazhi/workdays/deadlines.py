@@ -15,7 +15,7 @@ explanation says so. Callers show it as "计时中止" rather than as a running 
 from __future__ import annotations
 
 import calendar as stdlib_calendar
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
@@ -67,6 +67,7 @@ class Deadline:
     rule_code: str | None
     legal_basis: str
     paused: bool = False
+    # Filled only with an explanation (explain=True); calendar_complete is always set.
     provisional_years: tuple[int, ...] = field(default=())
 
     def as_json(self) -> dict[str, Any]:
@@ -114,12 +115,18 @@ def parse_date(value: str, *, what: str = "日期") -> date:
         ) from None
 
 
+# Looked up once: enum attribute access and Choices.values cost microseconds per call.
+_UNITS: dict[str, PeriodUnit] = {u.value: u for u in PeriodUnit}
+_WORKDAY, _DAY, _MONTH = PeriodUnit.WORKDAY, PeriodUnit.DAY, PeriodUnit.MONTH
+
+
 def _check_unit(unit: str) -> PeriodUnit:
-    if unit not in PeriodUnit.values:
+    found = _UNITS.get(unit)
+    if found is None:
         raise ValidationError(
             f"期限单位“{unit}”无效，应为 workday（工作日）、day（日）、month（月）或 year（年）"
         )
-    return PeriodUnit(unit)
+    return found
 
 
 def _check_amount(amount: object, what: str = "期限数量") -> int:
@@ -142,10 +149,14 @@ def _period(amount: int, unit: PeriodUnit) -> str:
     return f"{amount}{UNIT_WORDS[unit]}"
 
 
+_NAMED_SHOWN = 12  # explanation lists at most this many holidays, so its cost stays bounded
+
+
 def _named_lines(cal: WorkCalendar, after: date, until: date) -> list[str]:
     """Holidays and 调休 days crossed, consecutive rest days of one name merged into a range."""
     items: list[list[Any]] = []  # ["rest", first, last, name] or ["work", day, name]
-    for info in cal.named_between(after, until):
+    named, total = cal.named_between(after, until, limit=_NAMED_SHOWN * 10)
+    for info in named:
         if info.is_workday:
             if info.is_makeup_workday:
                 items.append(["work", info.day, info.name])
@@ -162,9 +173,10 @@ def _named_lines(cal: WorkCalendar, after: date, until: date) -> list[str]:
             items.append(["rest", info.day, info.day, info.name])
     if not items:
         return ["期间内无法定节假日或调休。"]
-    parts = [_item_text(item) for item in items]
-    shown = parts[:12]
-    more = f"等 {len(parts)} 项" if len(parts) > len(shown) else ""
+    shown = [_item_text(item) for item in items[:_NAMED_SHOWN]]
+    more = ""
+    if len(items) > _NAMED_SHOWN or total > len(named):
+        more = f"……（期间内共有 {total} 个节假日或调休日）"
     return [f"期间内的节假日与调休：{'；'.join(shown)}{more}。"]
 
 
@@ -177,6 +189,16 @@ def _item_text(item: list[Any]) -> str:
     return f"{first.isoformat()} 至 {last.isoformat()} {name}放假"
 
 
+def _sayers(
+    lines: list[str] | None,
+) -> tuple[Callable[[Callable[[], str]], None], Callable[[Callable[[], list[str]]], None]]:
+    """Explanation writers; with ``lines`` None (bulk recomputation) the text is never built."""
+    if lines is None:
+        return (lambda make: None), (lambda make: None)
+    target = lines
+    return (lambda make: target.append(make())), (lambda make: target.extend(make()))
+
+
 def _compute(
     *,
     cal: WorkCalendar,
@@ -185,41 +207,54 @@ def _compute(
     unit: PeriodUnit,
     pauses: Sequence[tuple[date, date | None]],
     extensions: Sequence[tuple[int, str]],
-    lines: list[str],
+    lines: list[str] | None,
 ) -> tuple[date, bool]:
     """The due date and whether the clock is stopped; appends the explanation steps."""
-    lines.append(
-        f"起算：{describe(start)}为起算日，期间开始之日不计算在期间内（{CIVIL_PROCEDURE}），"
-        f"自次日起算。"
+    say, say_all = _sayers(lines)
+    say(
+        lambda: (
+            f"起算：{describe(start)}为起算日，期间开始之日不计算在期间内（{CIVIL_PROCEDURE}），"
+            f"自次日起算。"
+        )
     )
-    extra = sum(_check_amount(ext_amount, "延长数量") for ext_amount, _ in extensions)
+    extra = sum(_check_amount(n, "延长数量") for n, _ in extensions) if extensions else 0
     total = amount + extra
-    ext_text = "".join(
-        f"；延长 {_period(a, unit)}（{reason or '未注明理由'}）" for a, reason in extensions
+    ext_text = (
+        "".join(
+            f"；延长 {_period(a, unit)}（{reason or '未注明理由'}）" for a, reason in extensions
+        )
+        if extensions and lines is not None
+        else ""
     )
-    if unit == PeriodUnit.WORKDAY:
-        lines.append(
-            f"期限：{_period(amount, unit)}{ext_text}"
-            + (f"，合计 {_period(total, unit)}" if extensions else "")
-            + "；工作日不含周末和法定节假日，调休上班日计为工作日。"
+    if unit == _WORKDAY:
+        say(
+            lambda: (
+                f"期限：{_period(amount, unit)}{ext_text}"
+                + (f"，合计 {_period(total, unit)}" if extensions else "")
+                + "；工作日不含周末和法定节假日，调休上班日计为工作日。"
+            )
         )
         due = cal.nth_workday_after(start, total)
     else:
-        if unit == PeriodUnit.DAY:
+        if unit == _DAY:
             if total > (LAST_DAY - start).days:
                 raise ValidationError(_OUT_OF_RANGE)
             raw = start + timedelta(days=total)
-            lines.append(
-                f"期限：{_period(amount, unit)}（自然日）{ext_text}，"
-                f"{start.isoformat()} 加 {total} 日为 {describe(raw)}。"
+            say(
+                lambda: (
+                    f"期限：{_period(amount, unit)}（自然日）{ext_text}，"
+                    f"{start.isoformat()} 加 {total} 日为 {describe(raw)}。"
+                )
             )
         else:
-            months = total if unit == PeriodUnit.MONTH else total * 12
+            months = total if unit == _MONTH else total * 12
             raw, clamped = _add_months(start, months)
-            lines.append(
-                f"期限：{_period(amount, unit)}{ext_text}，期间届满日为 {total}"
-                f"{UNIT_WORDS[unit]}后的对应日 {describe(raw)}"
-                + ("（该月无对应日，以该月最后一日为届满日）。" if clamped else "。")
+            say(
+                lambda: (
+                    f"期限：{_period(amount, unit)}{ext_text}，期间届满日为 {total}"
+                    f"{UNIT_WORDS[unit]}后的对应日 {describe(raw)}"
+                    + ("（该月无对应日，以该月最后一日为届满日）。" if clamped else "。")
+                )
             )
         due = raw
     paused = False
@@ -237,29 +272,27 @@ def _compute(
         if resume is None and number != len(pauses):
             raise ValidationError(f"第 {number} 次计时中止尚未恢复，之后不能再有中止")
         checked = resume
+        # Pauses are rare in bulk runs, so their notes are formatted eagerly (say() needs
+        # a callable only to keep the common path free of string work).
+        note = ""
         if stop >= due:
-            lines.append(f"计时中止：{describe(stop)}晚于到期日，不影响期限。")
-            continue
-        if resume is None:
+            note = f"计时中止：{describe(stop)}晚于到期日，不影响期限。"
+        elif resume is None:
             paused = True
-            if unit == PeriodUnit.WORKDAY:
-                left = cal.workdays_between(stop, due)
-                lines.append(
-                    f"计时中止：自 {describe(stop)}起中止，尚未恢复计时；剩余 {left} 个工作日"
-                    f"自恢复计时之日起继续计算。下列到期日按当日恢复计算，仅供参考。"
-                )
-            else:
-                left = (due - stop).days
-                lines.append(
-                    f"计时中止：自 {describe(stop)}起中止，尚未恢复计时；剩余 {left} 日"
-                    f"自恢复计时之日起继续计算。下列到期日按当日恢复计算，仅供参考。"
-                )
-            continue
-        if unit == PeriodUnit.WORKDAY:
+            left = (
+                f"{cal.workdays_between(stop, due)} 个工作日"
+                if unit == _WORKDAY
+                else f"{(due - stop).days} 日"
+            )
+            note = (
+                f"计时中止：自 {describe(stop)}起中止，尚未恢复计时；剩余 {left}"
+                f"自恢复计时之日起继续计算。下列到期日按当日恢复计算，仅供参考。"
+            )
+        elif unit == _WORKDAY:
             stood = cal.workdays_between(stop, resume)
             due = cal.nth_workday_after(due, stood) if stood else due
             shifted = True
-            lines.append(
+            note = (
                 f"计时中止：{stop.isoformat()} 中止、{resume.isoformat()} 恢复，"
                 f"其间 {stood} 个工作日不计入期限，到期日顺延为 {describe(due)}。"
             )
@@ -269,30 +302,39 @@ def _compute(
                 raise ValidationError(_OUT_OF_RANGE)
             due = due + timedelta(days=stood)
             shifted = True
-            lines.append(
+            note = (
                 f"计时中止：{stop.isoformat()} 中止、{resume.isoformat()} 恢复，"
                 f"其间 {stood} 日不计入期限，届满日顺延为 {describe(due)}。"
             )
-    if unit != PeriodUnit.WORKDAY:
-        lines.extend(_named_lines(cal, start, due))
+        if lines is not None:
+            lines.append(note)
+    if unit != _WORKDAY:
+        say_all(lambda: _named_lines(cal, start, due))
         if not cal.is_workday(due):
-            info = cal.info(due)
-            why = f"{info.name}放假" if info.name else "周末"
             moved = cal.next_workday_from(due)
-            lines.append(
-                f"{describe(due)}为休息日（{why}），期间届满的最后一日是法定休假日的，"
-                f"以休假日后的第一日为期间届满的日期（{CIVIL_PROCEDURE}）：顺延至 {describe(moved)}。"
-            )
+            say(lambda: _rolled_over(cal, due, moved))
             due = moved
     else:
-        lines.extend(_named_lines(cal, start, due))
-        info = cal.info(due)
-        note = f"{info.name}调休上班日" if info.is_makeup_workday else ""
-        if shifted:
-            lines.append(f"计入计时中止的顺延后，到期日为 {describe(due, note)}。")
-        else:
-            lines.append(f"第 {total} 个工作日为 {describe(due, note)}。")
+        say_all(lambda: _named_lines(cal, start, due))
+        say(lambda: _nth_workday(cal, due, total, shifted))
     return due, paused
+
+
+def _rolled_over(cal: WorkCalendar, due: date, moved: date) -> str:
+    info = cal.info(due)
+    why = f"{info.name}放假" if info.name else "周末"
+    return (
+        f"{describe(due)}为休息日（{why}），期间届满的最后一日是法定休假日的，"
+        f"以休假日后的第一日为期间届满的日期（{CIVIL_PROCEDURE}）：顺延至 {describe(moved)}。"
+    )
+
+
+def _nth_workday(cal: WorkCalendar, due: date, total: int, shifted: bool) -> str:
+    info = cal.info(due)
+    note = f"{info.name}调休上班日" if info.is_makeup_workday else ""
+    if shifted:
+        return f"计入计时中止的顺延后，到期日为 {describe(due, note)}。"
+    return f"第 {total} 个工作日为 {describe(due, note)}。"
 
 
 def _finish(
@@ -303,26 +345,36 @@ def _finish(
     unit: PeriodUnit,
     due: date,
     paused: bool,
-    lines: list[str],
+    lines: list[str] | None,
     rule_code: str | None,
     legal_basis: str,
 ) -> Deadline:
-    years = cal.provisional_years(start, due)
-    for year in years:
-        lines.append("注意：" + FALLBACK_NOTE.format(year=year))
-    lines.append(
-        f"到期日：{describe(due)}"
-        + ("（暂定）" if years else "")
-        + ("（计时中止中）" if paused else "")
-        + "。"
+    say, _ = _sayers(lines)
+    complete = cal.provisional_days(start, due) == 0
+    years: list[int] = []
+    if lines is not None and not complete:
+        years = cal.provisional_years(start, due)
+        label = (
+            "、".join(f"{y}年" for y in years)
+            if len(years) <= 5
+            else f"{years[0]}年至{years[-1]}年间的 {len(years)} 个年份"
+        )
+        lines.append("注意：" + FALLBACK_NOTE.format(years=label))
+    say(
+        lambda: (
+            f"到期日：{describe(due)}"
+            + ("" if complete else "（暂定）")
+            + ("（计时中止中）" if paused else "")
+            + "。"
+        )
     )
     return Deadline(
         due=due,
-        calendar_complete=not years,
-        explanation=lines,
+        calendar_complete=complete,
+        explanation=lines if lines is not None else [],
         start=start,
         amount=amount,
-        unit=str(unit.value),
+        unit=unit.value,
         rule_code=rule_code,
         legal_basis=legal_basis,
         paused=paused,
@@ -338,19 +390,21 @@ def compute_due(
     pauses: Sequence[tuple[date, date | None]] = (),
     extensions: Sequence[tuple[int, str]] = (),
     calendar: WorkCalendar | None = None,
+    explain: bool = True,
 ) -> Deadline:
     """Due date of a period of ``amount`` ``unit`` counted from the event on ``start``.
 
     Raises ValidationError (Chinese message) on an unknown unit, a non-positive amount,
-    pauses out of order or a date outside the calendar range. Pass ``calendar`` to reuse
-    one index for many computations (bulk recomputation); by default the current one.
+    pauses out of order or a date outside the calendar range. For bulk recomputation pass
+    one ``calendar`` (``current_calendar()``) for all items and ``explain=False``: the
+    explanation is then empty and the call costs a few microseconds.
     """
     period_unit = _check_unit(unit)
     _check_amount(amount)
     if not isinstance(start, date):
         raise ValidationError(f"起算日“{start}”不是日期")
     cal = calendar or current_calendar()
-    lines: list[str] = []
+    lines: list[str] | None = [] if explain else None
     due, paused = _compute(
         cal=cal,
         start=start,
@@ -392,6 +446,7 @@ def compute_rule(
     extensions: Sequence[tuple[int, str]] = (),
     on: date | None = None,
     calendar: WorkCalendar | None = None,
+    explain: bool = True,
 ) -> Deadline:
     """Due date under the stored rule ``code`` in force on ``on`` (default: ``start``)."""
     rule = rule_for(code, on or start)
@@ -405,12 +460,14 @@ def compute_rule(
         )
     unit = PeriodUnit(rule.unit)
     cal = calendar or current_calendar()
-    lines = [
-        f"规则：{rule.name}（{rule.code}），依据{rule.legal_basis}，{_period(rule.amount, unit)}，"
-        f"自{rule.clock_start}起算。"
-    ]
-    if rule.pause_events:
-        lines.append(f"不计入期限的情形：{rule.pause_events}。")
+    lines: list[str] | None = None
+    if explain:
+        lines = [
+            f"规则：{rule.name}（{rule.code}），依据{rule.legal_basis}，"
+            f"{_period(rule.amount, unit)}，自{rule.clock_start}起算。"
+        ]
+        if rule.pause_events:
+            lines.append(f"不计入期限的情形：{rule.pause_events}。")
     due, paused = _compute(
         cal=cal,
         start=start,

@@ -22,7 +22,7 @@ LAST_DAY = date(2100, 12, 31)
 WEEKDAY_NAMES = ("星期一", "星期二", "星期三", "星期四", "星期五", "星期六", "星期日")
 FALLBACK_SOURCE = "推算：《全国年节及纪念日放假办法》"
 FALLBACK_NOTE = (
-    "{year}年尚未导入官方放假安排：按《全国年节及纪念日放假办法》推算，仅计入周末及"
+    "{years}尚未导入官方放假安排：按《全国年节及纪念日放假办法》推算，仅计入周末及"
     "元旦、清明节、劳动节、国庆节；春节、端午节、中秋节（农历节日）及调休上班日未知，结果为暂定。"
 )
 
@@ -104,6 +104,9 @@ class WorkCalendar:
         self._prov_cum = list(accumulate(int(p) for p in provisional))
         self._named = named
         self._named_dates = sorted(d for d in named if FIRST_DAY <= d <= LAST_DAY)
+        self._provisional_year_list = [
+            y for y in range(FIRST_DAY.year, LAST_DAY.year + 1) if not self.is_official(y)
+        ]
 
     # --- positions -----------------------------------------------------------------
 
@@ -149,19 +152,22 @@ class WorkCalendar:
         return self._prov_cum[self._index(until)] - self._prov_cum[self._index(after)]
 
     def provisional_years(self, after: date, until: date) -> list[int]:
+        """Years without an official schedule that (after, until] touches."""
         if self.provisional_days(after, until) == 0:
             return []
-        first = after + timedelta(days=1)
-        return [y for y in range(first.year, until.year + 1) if not self.is_official(y)]
+        first = (after + timedelta(days=1)).year
+        lo = bisect.bisect_left(self._provisional_year_list, first)
+        hi = bisect.bisect_right(self._provisional_year_list, until.year)
+        return self._provisional_year_list[lo:hi]
 
     def is_official(self, year: int) -> bool:
         return self.years.get(year, (CalendarStatus.FALLBACK, ""))[0] == CalendarStatus.OFFICIAL
 
-    def named_between(self, after: date, until: date) -> list[DayInfo]:
-        """Named days (holidays, 调休) in (after, until], in date order."""
+    def named_between(self, after: date, until: date, limit: int) -> tuple[list[DayInfo], int]:
+        """The first ``limit`` named days (holidays, 调休) in (after, until], and how many there are."""
         lo = bisect.bisect_right(self._named_dates, after)
         hi = bisect.bisect_right(self._named_dates, until)
-        return [self.info(d) for d in self._named_dates[lo:hi]]
+        return [self.info(d) for d in self._named_dates[lo : min(hi, lo + limit)]], hi - lo
 
 
 def build_calendar(token: str = "") -> WorkCalendar:

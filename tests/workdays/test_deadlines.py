@@ -104,6 +104,21 @@ def test_hand_worked_vectors_give_the_due_date_and_say_how(
     assert deadline.legal_basis == ""
 
 
+@pytest.mark.parametrize(("start", "amount", "unit", "due", "complete", "phrases"), VECTORS)
+def test_without_explanation_the_result_is_the_same(start, amount, unit, due, complete, phrases):
+    deadline = compute_due(start=D(start), amount=amount, unit=unit, explain=False)
+    assert (deadline.due, deadline.calendar_complete) == (D(due), complete)
+    assert deadline.explanation == []
+
+
+def test_a_span_over_many_provisional_years_is_explained_in_bounded_lines():
+    deadline = compute_due(start=D("2026-01-05"), amount=10000, unit="workday")
+    explained = text(deadline)
+    assert "2027年至20" in explained
+    assert "个节假日或调休日）" in explained
+    assert len(deadline.explanation) == 6
+
+
 def test_a_span_within_official_years_never_mentions_provisional():
     deadline = compute_due(start=D("2026-12-01"), amount=10, unit=PeriodUnit.WORKDAY)
     assert deadline.due == D("2026-12-15")
