@@ -243,14 +243,9 @@ STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise expects it, collect
 STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 # `fazhi serve` collects and hashes static files; tests and `runserver` read them in place.
 WHITENOISE_USE_FINDERS = True
-WHITENOISE_MANIFEST_STRICT = False
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {
-        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
-        if not DEBUG
-        else "django.contrib.staticfiles.storage.StaticFilesStorage",
-    },
+    "staticfiles": {"BACKEND": "fazhi.core.staticfiles.StaticStorage"},
 }
 MEDIA_ROOT = VAR_DIR / "media"
 

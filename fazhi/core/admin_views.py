@@ -17,6 +17,7 @@ from fazhi.core import selectors, services
 from fazhi.core.exports import XLSX, xlsx_bytes
 from fazhi.core.forms import AuditFilterForm, OrganisationForm, SetPasswordForm, UserForm
 from fazhi.core.models import Organisation, OrgKind, Permission, Role, User
+from fazhi.core.paging import CappedPaginator
 from fazhi.core.scoping import get_visible_or_404
 
 PAGE_SIZE = 50
@@ -242,12 +243,12 @@ EXPORT_LIMIT = 100_000
 def audit_list(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     _need(user, Permission.VIEW_AUDIT)
-    form = AuditFilterForm(request.GET or None, units=Organisation.objects.visible_to(user))
+    form = AuditFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
     events = selectors.audit_events_for(user, filters)
     if request.GET.get("format") == "xlsx":
         return _audit_xlsx(events)
-    page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(

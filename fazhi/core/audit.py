@@ -9,12 +9,13 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.utils import timezone
 
 from fazhi.core.models import AuditChainHead, AuditEvent, User
 
 GENESIS = "0" * 64
+_AT_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
 
 # The client IP of the request being served, set by the request-log middleware.
 current_ip: contextvars.ContextVar[str] = contextvars.ContextVar("fazhi_current_ip", default="")
@@ -56,7 +57,7 @@ def _hashed_fields(
 ) -> dict[str, Any]:
     return {
         "seq": seq,
-        "at": at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
+        "at": at.astimezone(UTC).strftime(_AT_FORMAT),
         "actor_id": actor_id,
         "actor_name": actor_name,
         "unit_id": unit_id,
@@ -149,35 +150,70 @@ class VerifyResult:
     reason: str = ""
 
 
-_COLUMNS = (
-    "id", "seq", "at", "actor_id", "actor_name", "unit_id", "unit_path", "division_path",
-    "ip", "action", "object_type", "object_id", "object_repr", "before", "after",
-    "prev_hash", "hash",
+_HASHED = (
+    "seq", "at", "actor_id", "actor_name", "unit_id", "unit_path", "division_path", "ip",
+    "action", "object_type", "object_id", "object_repr", "before", "after",
 )  # fmt: skip
 
 
-def verify(chunk_size: int = 5000) -> VerifyResult:
+def _select(batch: int) -> str:
+    # Raw SQL with keyset pagination on the unique seq index: the ORM's per-row converters
+    # would double the time of a million-row walk. JSON is read as text on both databases.
+    table = AuditEvent._meta.db_table
+    as_text = "::text" if connection.vendor == "postgresql" else ""
+    columns = ", ".join(
+        f"{c}{as_text}" if c in ("before", "after") else c for c in ("id", *_HASHED)
+    )
+    return (
+        f"SELECT {columns}, prev_hash, hash FROM {table} "  # noqa: S608 (no user input)
+        f"WHERE seq > %s ORDER BY seq LIMIT {int(batch)}"
+    )
+
+
+def _as_datetime(value: Any) -> datetime:
+    if isinstance(value, datetime):
+        return value.astimezone(UTC) if value.tzinfo else value.replace(tzinfo=UTC)
+    return datetime.fromisoformat(str(value)).replace(tzinfo=UTC)
+
+
+def _as_json(value: Any) -> Any:
+    return None if value is None else json.loads(value)
+
+
+def verify(batch: int = 20_000) -> VerifyResult:
     """Walk the whole chain in sequence order and name the first event that does not fit."""
     prev = GENESIS
     expected_seq = 1
     checked = 0
-    rows = AuditEvent.objects.order_by("seq").values_list(*_COLUMNS)
-    for row in rows.iterator(chunk_size=chunk_size):
-        data = dict(zip(_COLUMNS, row, strict=True))
-        seq, row_id = data["seq"], data["id"]
-        if seq != expected_seq:
-            return VerifyResult(
-                False, checked, seq, row_id,
-                f"序号不连续：应为 {expected_seq}，实际为 {seq}（之前的事件被删除或插入）",
-            )  # fmt: skip
-        if data["prev_hash"] != prev:
-            return VerifyResult(False, checked, seq, row_id, "前序哈希与上一事件不符（顺序被改动）")
-        fields = _hashed_fields(**{k: data[k] for k in _COLUMNS if k not in _NOT_HASHED})
-        if chain_hash(prev, fields) != data["hash"]:
-            return VerifyResult(False, checked, seq, row_id, "内容与哈希不符（事件被修改）")
-        prev = data["hash"]
-        expected_seq += 1
-        checked += 1
+    sql = _select(batch)
+    last_seq = 0
+    while True:
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [last_seq])
+            rows = cursor.fetchall()
+        if not rows:
+            break
+        for row in rows:
+            row_id, seq = row[0], row[1]
+            if seq != expected_seq:
+                return VerifyResult(
+                    False, checked, seq, row_id,
+                    f"序号不连续：应为 {expected_seq}，实际为 {seq}（之前的事件被删除或插入）",
+                )  # fmt: skip
+            if row[-2] != prev:
+                return VerifyResult(
+                    False, checked, seq, row_id, "前序哈希与上一事件不符（顺序被改动）"
+                )
+            fields = dict(zip(_HASHED, row[1:-2], strict=True))
+            fields["at"] = _as_datetime(fields["at"]).strftime(_AT_FORMAT)
+            fields["before"] = _as_json(fields["before"])
+            fields["after"] = _as_json(fields["after"])
+            if chain_hash(prev, fields) != row[-1]:
+                return VerifyResult(False, checked, seq, row_id, "内容与哈希不符（事件被修改）")
+            prev = row[-1]
+            expected_seq += 1
+            checked += 1
+        last_seq = rows[-1][1]
     head = AuditChainHead.objects.filter(id=1).first()
     if head is not None and (head.seq != checked or head.hash != prev):
         return VerifyResult(
@@ -185,6 +221,3 @@ def verify(chunk_size: int = 5000) -> VerifyResult:
             f"链尾不符：记录的最后序号为 {head.seq}，实际校验到 {checked}（末尾事件被删除）",
         )  # fmt: skip
     return VerifyResult(True, checked)
-
-
-_NOT_HASHED = {"id", "prev_hash", "hash"}

@@ -193,7 +193,7 @@ class FazhiUserManager(UserManager["User"]):
         from fazhi.core.scoping import scope_q
 
         return self.filter(
-            scope_q(user, unit_path="unit__path", division_path="unit__division__path", owner="id")
+            scope_q(user, unit_path="unit_path", division_path="division_path", owner="id")
         )
 
 
@@ -213,6 +213,10 @@ class User(AbstractUser):
     )
     phone = models.CharField("联系电话", max_length=32, blank=True)
     roles = models.ManyToManyField(Role, verbose_name="角色", blank=True, related_name="users")
+    # The unit's paths, copied so that scoped user lists need no join (kept by save()
+    # and by the unit services when a unit moves).
+    unit_path = models.CharField(max_length=255, blank=True, editable=False)
+    division_path = models.CharField(max_length=255, blank=True, db_index=True, editable=False)
 
     objects = FazhiUserManager()  # type: ignore[misc]
 
@@ -221,6 +225,17 @@ class User(AbstractUser):
     class Meta:
         verbose_name = "用户"
         verbose_name_plural = "用户"
+        indexes: ClassVar[list[models.Index]] = [
+            models.Index(fields=["unit_path", "username"], name="user_unit_path_idx"),
+        ]
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.unit_path = self.unit.path if self.unit else ""
+        self.division_path = self.unit.division.path if self.unit else ""
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "unit" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "unit_path", "division_path"}
+        super().save(*args, **kwargs)
 
     def __str__(self) -> str:
         return self.name or self.username

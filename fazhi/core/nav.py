@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
+
+log = logging.getLogger("fazhi.nav")
 
 
 @dataclass(frozen=True)
@@ -33,7 +36,12 @@ def sections_for(user: Any, current_path: str) -> list[dict[str, Any]]:
     for item in sorted(_ITEMS, key=lambda i: i.order):
         if not item.allowed(user):
             continue
-        url = reverse(item.url_name)
+        try:
+            url = reverse(item.url_name)
+        except NoReverseMatch:
+            # One module's broken entry must not take every page down with it.
+            log.error("nav item %s: no such URL name %r", item.label, item.url_name)
+            continue
         active = current_path == url if url == "/" else current_path.startswith(url)
         sections.setdefault(item.section, []).append(
             {"label": item.label, "url": url, "active": active}
@@ -59,7 +67,12 @@ def register_public(link: PublicLink) -> None:
 
 
 def public_links() -> list[dict[str, str]]:
-    return [
-        {"label": p.label, "url": reverse(p.url_name), "description": p.description}
-        for p in sorted(_PUBLIC, key=lambda p: p.order)
-    ]
+    links = []
+    for link in sorted(_PUBLIC, key=lambda p: p.order):
+        try:
+            url = reverse(link.url_name)
+        except NoReverseMatch:
+            log.error("public link %s: no such URL name %r", link.label, link.url_name)
+            continue
+        links.append({"label": link.label, "url": url, "description": link.description})
+    return links

@@ -44,7 +44,7 @@ def users_for(user: Any, *, q: str = "", unit_id: int | None = None) -> QuerySet
         qs = qs.filter(Q(username__contains=q) | Q(name__contains=q))
     if unit_id:
         qs = qs.filter(unit_id=unit_id)
-    return qs.order_by("unit__path", "username")
+    return qs.order_by("unit_path", "username")
 
 
 def audit_events_for(user: Any, filters: dict[str, Any]) -> QuerySet[AuditEvent]:
@@ -53,7 +53,10 @@ def audit_events_for(user: Any, filters: dict[str, Any]) -> QuerySet[AuditEvent]
     if filters.get("actor"):
         qs = qs.filter(actor_name__contains=filters["actor"])
     if filters.get("unit"):
-        qs = qs.filter(unit_path__startswith=filters["unit"].path)
+        units = Organisation.objects.visible_to(user).filter(
+            Q(name__contains=filters["unit"]) | Q(short_name__contains=filters["unit"])
+        )
+        qs = qs.filter(unit__in=units.values("pk"))
     if filters.get("action"):
         qs = qs.filter(action__startswith=filters["action"])
     if filters.get("object_type"):

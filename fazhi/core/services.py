@@ -283,6 +283,8 @@ def organisation_update(
         org.save()
         if org.path != old_path:
             _move_subtree(old_path, org.path)
+        if before["division"] != after["division"]:
+            _refresh_division_path(org)
         audit.record(action="organisation.update", actor=actor, obj=org, before=before, after=after)
         return org
 
@@ -299,10 +301,27 @@ def _move_subtree(old_path: str, new_path: str) -> None:
     Organisation.objects.filter(path__startswith=old_path).exclude(path=new_path).update(
         path=Concat(Value(new_path), Substr("path", cut))
     )
+    User.objects.filter(unit_path__startswith=old_path).update(
+        unit_path=Concat(Value(new_path), Substr("unit_path", cut))
+    )
     for model in apps.get_models():
         if issubclass(model, ScopedModel):
             model._default_manager.filter(owner_unit_path__startswith=old_path).update(
                 owner_unit_path=Concat(Value(new_path), Substr("owner_unit_path", cut))
+            )
+
+
+def _refresh_division_path(org: Organisation) -> None:
+    """The unit changed division: rows it owns move with it (its sub-units keep theirs)."""
+    from django.apps import apps
+
+    from fazhi.core.scoping import ScopedModel
+
+    User.objects.filter(unit=org).update(division_path=org.division.path)
+    for model in apps.get_models():
+        if issubclass(model, ScopedModel):
+            model._default_manager.filter(owner_unit=org).update(
+                owner_division_path=org.division.path
             )
 
 
@@ -454,11 +473,12 @@ def user_create(
     username = username.strip()
     if not username:
         raise ValidationError("用户名不能为空")
+    # Checked before the transaction, so that a refusal's audit event is kept.
+    role_objs = _roles_by_code(roles)
+    _check_user_admin(actor, unit, role_objs)
+    if (is_staff or is_superuser) and actor is not None and not actor.is_superuser:
+        raise PermissionDenied("只有系统管理员可以创建后台管理账号")
     with transaction.atomic():
-        role_objs = _roles_by_code(roles)
-        _check_user_admin(actor, unit, role_objs)
-        if (is_staff or is_superuser) and actor is not None and not actor.is_superuser:
-            raise PermissionDenied("只有系统管理员可以创建后台管理账号")
         if User.objects.filter(username=username).exists():
             raise ValidationError(f"用户名“{username}”已被使用")
         user = User(
@@ -526,14 +546,15 @@ def user_update(
     roles: Iterable[str] | None = None,
 ) -> User:
     """Change an account; the actor must manage both its old and its new unit."""
+    # Checked before the transaction, so that a refusal's audit event is kept.
+    role_objs = _roles_by_code(roles) if roles is not None else []
+    # Roles the user already holds may stay even if above the actor; new ones may not.
+    held = {r.code for r in user.roles.all()}
+    _check_user_admin(actor, user.unit, [r for r in role_objs if r.code not in held])
+    if unit is not None and unit != user.unit:
+        _check_user_admin(actor, unit, [])
     with transaction.atomic():
         user = User.objects.select_for_update().get(pk=user.pk)
-        role_objs = _roles_by_code(roles) if roles is not None else []
-        # Roles the user already holds may stay even if above the actor; new ones may not.
-        held = {r.code for r in user.roles.all()}
-        _check_user_admin(actor, user.unit, [r for r in role_objs if r.code not in held])
-        if unit is not None and unit != user.unit:
-            _check_user_admin(actor, unit, [])
         before = {**_snapshot(user, USER_FIELDS), "roles": sorted(held)}
         if name is not None:
             if not name.strip():
@@ -561,9 +582,9 @@ def user_update(
 
 def user_set_password(*, actor: User | None, user: User, password: str) -> None:
     """An administrator sets a new password for someone (already validated)."""
+    _check_user_admin(actor, user.unit, [])
     with transaction.atomic():
         user = User.objects.select_for_update().get(pk=user.pk)
-        _check_user_admin(actor, user.unit, [])
         user.set_password(password)
         user.save(update_fields=["password"])
         audit.record(action="user.password_reset", actor=actor, obj=user)
