@@ -156,7 +156,10 @@ def _named_lines(cal: WorkCalendar, after: date, until: date) -> list[str]:
     """Holidays and 调休 days crossed, consecutive rest days of one name merged into a range."""
     items: list[list[Any]] = []  # ["rest", first, last, name] or ["work", day, name]
     named, total = cal.named_between(after, until, limit=_NAMED_SHOWN * 10)
-    for info in named:
+    for day in named:
+        if len(items) > _NAMED_SHOWN:
+            break
+        info = cal.info(day)
         if info.is_workday:
             if info.is_makeup_workday:
                 items.append(["work", info.day, info.name])

@@ -163,11 +163,11 @@ class WorkCalendar:
     def is_official(self, year: int) -> bool:
         return self.years.get(year, (CalendarStatus.FALLBACK, ""))[0] == CalendarStatus.OFFICIAL
 
-    def named_between(self, after: date, until: date, limit: int) -> tuple[list[DayInfo], int]:
+    def named_between(self, after: date, until: date, limit: int) -> tuple[list[date], int]:
         """The first ``limit`` named days (holidays, 调休) in (after, until], and how many there are."""
         lo = bisect.bisect_right(self._named_dates, after)
         hi = bisect.bisect_right(self._named_dates, until)
-        return [self.info(d) for d in self._named_dates[lo : min(hi, lo + limit)]], hi - lo
+        return self._named_dates[lo : min(hi, lo + limit)], hi - lo
 
 
 def build_calendar(token: str = "") -> WorkCalendar:
