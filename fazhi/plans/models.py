@@ -77,7 +77,7 @@ class Plan(ScopedModel):
     sha256 = models.CharField("原件 SHA-256", max_length=64, db_index=True)
     created_at = models.DateTimeField("导入时间", auto_now_add=True)
 
-    objects = PlanQuerySet.as_manager()
+    objects: ClassVar[Any] = PlanQuerySet.as_manager()  # narrows ScopedModel.objects
 
     class Meta:
         verbose_name = "实施方案"
