@@ -143,3 +143,19 @@ def test_the_module_root_opens_the_month_page(world):
     response = client_for(world.clerk_b).get("/calendar/?m=2026-10")
     assert response.status_code == 302
     assert response["Location"] == "/calendar/month/?m=2026-10"
+
+
+def test_admin_edits_go_through_the_services_and_are_audited(world):
+    client = client_for(world.admin)
+    assert client.get("/admin/workdays/calendarday/").status_code == 200
+    assert client.get("/admin/workdays/deadlinerule/").status_code == 200
+    response = client.post(
+        "/admin/workdays/calendarday/add/",
+        {"date": "2026-12-03", "is_workday": "", "name": "后台停工"},
+    )
+    assert response.status_code == 302
+    row = CalendarDay.objects.get(date=date(2026, 12, 3))
+    assert (row.is_workday, row.source) == (False, "人工修改：管理员")
+    assert AuditEvent.objects.filter(action="calendar.day_set", actor=world.admin).exists()
+    # Years are read-only in the admin: they change by importing a schedule.
+    assert client.get("/admin/workdays/calendaryear/add/").status_code == 403
