@@ -83,9 +83,7 @@ class SetPasswordForm(forms.Form):
 
 class AuditFilterForm(forms.Form):
     actor = forms.CharField(label="操作人", required=False)
-    unit = forms.ModelChoiceField(
-        label="单位", queryset=Organisation.objects.none(), required=False
-    )
+    unit = forms.CharField(label="单位", required=False, help_text="单位全称或简称中的文字")
     action = forms.CharField(label="操作", required=False)
     object_type = forms.CharField(label="对象类型", required=False)
     object_id = forms.CharField(label="对象编号", required=False)

@@ -6,6 +6,7 @@ import string
 from collections.abc import Callable
 from typing import Any
 
+from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 
 CLASSES: tuple[tuple[str, Callable[[str], bool]], ...] = (
@@ -33,3 +34,21 @@ class CharacterClassValidator:
 
     def get_help_text(self) -> str:
         return f"密码须至少包含大写字母、小写字母、数字、特殊字符中的 {self.min_classes} 类。"
+
+
+class MinimumLengthValidator(password_validation.MinimumLengthValidator):
+    """Django's length rule; its 5.2 message has no Chinese translation yet, so it is given here."""
+
+    def get_error_message(self) -> str:
+        return f"密码太短，至少需要 {self.min_length} 个字符。"
+
+    def get_help_text(self) -> str:
+        return f"密码至少需要 {self.min_length} 个字符。"
+
+    def validate(self, password: str, user: Any = None) -> None:
+        if len(password) < self.min_length:
+            raise ValidationError(
+                self.get_error_message(),
+                code="password_too_short",
+                params={"min_length": self.min_length},
+            )
