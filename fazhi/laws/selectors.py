@@ -22,8 +22,8 @@ from fazhi.laws.models import (
     ProvisionKind,
     Status,
 )
-from fazhi.laws.services import expiry_warning_days, short_title_of
-from fazhi.laws.text import normalise_article_label
+from fazhi.laws.services import expiry_warning_days
+from fazhi.laws.text import normalise_article_label, short_title_of
 
 
 def find_document(title: str) -> LawDocument | None:

@@ -37,6 +37,7 @@ from fazhi.laws.models import (
 )
 from fazhi.laws.parsing import ParsedLaw, ParseError, parse_markdown
 from fazhi.laws.search import get_backend
+from fazhi.laws.text import short_title_of
 
 
 def setting(name: str, default: int) -> int:
@@ -49,10 +50,6 @@ def filing_period_days() -> int:
 
 def expiry_warning_days() -> int:
     return setting("LAWS_EXPIRY_WARNING_DAYS", 180)
-
-
-def short_title_of(title: str) -> str:
-    return re.sub(r"^中华人民共和国", "", title).strip() or title
 
 
 # --- law texts ---------------------------------------------------------------------

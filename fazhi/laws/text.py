@@ -146,3 +146,8 @@ def int_to_cn(number: int) -> str:
         elif parts and parts[-1] != "零" and number % value:
             parts.append("零")
     return "".join(parts).rstrip("零")
+
+
+def short_title_of(title: str) -> str:
+    """中华人民共和国行政复议法 → 行政复议法 (how people cite it)."""
+    return re.sub(r"^中华人民共和国", "", title).strip() or title

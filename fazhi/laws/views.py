@@ -68,7 +68,7 @@ def _search_context(request: HttpRequest, public: bool) -> dict[str, Any]:
     query.pop("page", None)
     context.update(
         results=results, page=page, base_query=query.urlencode(), start=(page - 1) * PAGE_SIZE + 1,
-        has_next=page * PAGE_SIZE < results.total and page < 50, has_prev=page > 1,
+        has_next=(page * PAGE_SIZE < results.total or not results.total_exact) and page < 50, has_prev=page > 1,
         next_page=page + 1, prev_page=page - 1,
     )  # fmt: skip
     return context

@@ -5,6 +5,7 @@ in Python over a bounded candidate set. The dialects only say how to store and m
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -14,17 +15,17 @@ from django.db import connection, transaction
 
 from fazhi.laws.models import KIND_ORDER, LawDocument, SearchChunk, SearchDoc, Status
 from fazhi.laws.search import Filters, Hit, Results
-from fazhi.laws.search.indexing import CHUNK_FACTOR, IndexedDocument, build
+from fazhi.laws.search.indexing import IndexedDocument, build
 from fazhi.laws.search.query import ParsedQuery, Term
 from fazhi.laws.search.snippets import snippet
+from fazhi.laws.text import short_title_of
 
 # Documents ranked per query: enough for the first pages; a deeper page widens it.
 POOL = 150
-# Articles scanned for co-occurrence of all terms.
-CHUNK_POOL = 1500
-# Counting stops here ("1000 篇以上").
-COUNT_CAP = 1000
+# Articles read for co-occurrence of all terms.
+CHUNK_POOL = 500
 BATCH = 100
+_QUOTED = re.compile(r"《[^》]*》")
 
 
 @dataclass
@@ -164,37 +165,51 @@ class DatabaseBackend:
                 c.version_date = date.fromisoformat(c.version_date)
         return out
 
-    def _count(self, terms: list[Term], filters: Filters) -> int:
-        return len(self._docs(terms, filters, title=False, order="relevance", limit=COUNT_CAP))
-
-    def _chunks(
-        self, terms: list[Term], docs: dict[int, _Candidate], *, every_term: bool
-    ) -> list[tuple[int, int, str, str, str]]:
-        """(chunk id, document id, label, anchor, text) holding all terms (or, when
-        every_term is False, any term) in the given documents."""
-        if not docs:
-            return []
+    def _cooccurring(
+        self, terms: list[Term], filters: Filters
+    ) -> list[tuple[_Candidate, tuple[int, int, str, str, str]]]:
+        """Articles holding every term, in index order (most authoritative documents first),
+        bounded: the strongest body evidence, found without ranking every match."""
         source, match, index_order = self.source("chunk")
-        keys = sorted(c.rank_key for c in docs.values())
-        if every_term:
-            match_param = self.all_of([t for term in terms for t in term.tokens])
-            checks = [self._term_condition(term, "c.text") for term in terms]
-            where = [match, *(c for c, _ in checks if c)]
-            params: list[Any] = [match_param, *(p for _, ps in checks for p in ps)]
-        else:
-            match_param = self.any_of([self.all_of(term.tokens) for term in terms])
-            where = [match]
-            params = [match_param]
-        where.append(f"{index_order} BETWEEN %s AND %s")
-        params += [keys[0] * CHUNK_FACTOR, keys[-1] * CHUNK_FACTOR + CHUNK_FACTOR - 1]
-        where.append("c.doc_id IN (" + ",".join(["%s"] * len(docs)) + ")")
-        params += list(docs)
+        checks = [self._term_condition(term, "c.text") for term in terms]
+        where = [match, *(c for c, _ in checks if c)]
+        params: list[Any] = [
+            self.all_of([t for term in terms for t in term.tokens]),
+            *(p for _, ps in checks for p in ps),
+        ]
+        fwhere, fparams = self._filters(filters)
         sql = (
-            f"SELECT c.id, c.doc_id, c.label, c.anchor, c.text FROM {source} "  # noqa: S608
-            f"WHERE {' AND '.join(where)} ORDER BY {index_order} LIMIT %s"
+            "SELECT d.document_id, d.rank_key, d.title, d.kind, d.status, d.issuing_body, "  # noqa: S608
+            f"d.version_date, c.id, c.doc_id, c.label, c.anchor, c.text FROM {source} "
+            "JOIN laws_searchdoc d ON d.document_id = c.doc_id "
+            f"WHERE {' AND '.join(where + fwhere)} ORDER BY {index_order} LIMIT %s"
         )
         with connection.cursor() as cursor:
-            cursor.execute(sql, [*params, CHUNK_POOL])
+            cursor.execute(sql, [*params, *fparams, CHUNK_POOL])
+            rows = cursor.fetchall()
+        out = []
+        for row in rows:
+            candidate = _Candidate(*row[:7])
+            if isinstance(candidate.version_date, str):
+                candidate.version_date = date.fromisoformat(candidate.version_date)
+            out.append((candidate, tuple(row[7:])))
+        return out
+
+    def _chunks_of(
+        self, terms: list[Term], document_ids: list[int]
+    ) -> list[tuple[int, int, str, str, str]]:
+        """Articles of a few documents holding any term (read through the document index:
+        a handful of documents, not every match of a common term)."""
+        if not document_ids:
+            return []
+        anyterm = " OR ".join(self.contains.format(col="c.text") for _ in terms)
+        sql = (
+            "SELECT c.id, c.doc_id, c.label, c.anchor, c.text FROM laws_searchchunk c "  # noqa: S608
+            f"WHERE c.doc_id IN ({','.join(['%s'] * len(document_ids))}) AND ({anyterm}) "
+            "ORDER BY c.id"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [*document_ids, *(t.text for t in terms)])
             return list(cursor.fetchall())
 
     def search(
@@ -224,19 +239,15 @@ class DatabaseBackend:
         need = offset + limit
         pool = max(POOL, need + 1) if sort == "relevance" else need + 1
         found = self._docs(terms, filters, title=False, order=sort, limit=pool)
-        if len(found) < pool:
-            total, exact = len(found), True
-        else:
-            total = self._count(terms, filters) if pool < COUNT_CAP else pool
-            exact = total < COUNT_CAP
+        # Past the pool the count is not taken (it would read every match): "N 件以上".
+        total, exact = len(found), len(found) < pool
         candidates = {c.document_id: c for c in found}
+        words = [t.text for t in terms]
         if sort == "relevance" and found:
             for c in self._docs(terms, filters, title=True, order=sort, limit=pool):
                 candidates.setdefault(c.document_id, c)
-        words = [t.text for t in terms]
-        if sort == "relevance":
-            for row in self._chunks(terms, candidates, every_term=True):
-                self._take_chunk(candidates[row[1]], row, words, cooccur=True)
+            for c, row in self._cooccurring(terms, filters):
+                self._take_chunk(candidates.setdefault(c.document_id, c), row, words, cooccur=True)
             for c in candidates.values():
                 c.score = self._score(c, words)
             ranked = sorted(candidates.values(), key=lambda c: (-c.score, c.rank_key))
@@ -250,8 +261,8 @@ class DatabaseBackend:
         )
         for c in page:
             c.title = titles.get(c.document_id, c.title)
-        missing = {c.document_id: c for c in page if c.best is None}
-        for row in self._chunks(terms, missing, every_term=False):
+        missing = [c.document_id for c in page if c.best is None]
+        for row in self._chunks_of(terms, missing):
             self._take_chunk(candidates[row[1]], row, words, cooccur=False)
         return Results(
             hits=[self._hit(c, words) for c in page], total=total, total_exact=exact, query=query
@@ -279,17 +290,24 @@ class DatabaseBackend:
 
     @staticmethod
     def _score(c: _Candidate, words: list[str]) -> float:
+        # A term only inside 《…》 names another law (实施《X法》办法): weaker than the title's own.
+        own = _QUOTED.sub("", short_title_of(c.title))
         in_title = [w for w in words if w in c.title]
+        in_own = [w for w in in_title if w in own]
         score = 0.0
         if in_title:
-            # A title match outranks any number of mentions in the text; a title that is
-            # mostly the query (行政复议法 for 行政复议) outranks a longer one.
-            score += 1000 * len(in_title) / len(words)
-            score += 100 * sum(len(w) for w in in_title) / max(len(c.title), 1)
+            # A title holding every term outranks any number of mentions in the text; a
+            # title that is mostly the query (行政复议法 for 行政复议) outranks a longer one.
+            full = len(in_title) == len(words)
+            score += (1000 if full else 100 * len(in_title) / len(words)) * (
+                1 if len(in_own) == len(in_title) else 0.8
+            )
+            score += 100 * sum(len(w) for w in in_own) / max(len(own), 1)
         if c.best is not None and c.cooccur:
-            score += 50 + 3 * c.best[0] + 2 * min(c.cooccur, 10)
-        score += 3 * (6 - KIND_ORDER.get(c.kind, 6))
-        score += 10 if c.status == Status.IN_FORCE else 0
+            body = 60 + 3 * c.best[0] + 4 * min(c.cooccur, 15)
+            score += body / 2 if in_own and len(in_own) == len(words) else body
+        score += 15 * (6 - KIND_ORDER.get(c.kind, 6))
+        score += 20 if c.status == Status.IN_FORCE else 0
         return score
 
     @staticmethod
