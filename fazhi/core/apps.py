@@ -19,6 +19,15 @@ class CoreConfig(AppConfig):
 
         post_migrate.connect(_ensure_builtin_roles, sender=self)
         nav.register(nav.NavItem("工作台", "首页", "home", order=0))
+        from fazhi.core import selectors
+
+        for label, count, url, order in (
+            ("可见单位", selectors.count_visible_units, "org_list", 900),
+            ("可见用户", selectors.count_visible_users, "", 910),
+            ("今日登录", selectors.count_logins_today, "", 920),
+            ("审计事件", selectors.count_audit_events, "audit_list", 930),
+        ):
+            nav.register_count(nav.HomeCount(label, count, url, order))
         nav.register(nav.NavItem("系统管理", "单位管理", "org_list", order=900))
         nav.register(
             nav.NavItem(

@@ -76,3 +76,37 @@ def public_links() -> list[dict[str, str]]:
             continue
         links.append({"label": link.label, "url": url, "description": link.description})
     return links
+
+
+@dataclass(frozen=True)
+class HomeCount:
+    """A figure on the home page, counted by its module within the user's scope."""
+
+    label: str
+    count: Callable[[Any], int | None]  # None: not shown to this user
+    url_name: str = ""
+    order: int = 100
+
+
+_COUNTS: list[HomeCount] = []
+
+
+def register_count(item: HomeCount) -> None:
+    if all(existing.label != item.label for existing in _COUNTS):
+        _COUNTS.append(item)
+
+
+def home_counts(user: Any) -> list[dict[str, Any]]:
+    figures = []
+    for item in sorted(_COUNTS, key=lambda c: c.order):
+        value = item.count(user)
+        if value is None:
+            continue
+        url = ""
+        if item.url_name:
+            try:
+                url = reverse(item.url_name)
+            except NoReverseMatch:
+                log.error("home count %s: no such URL name %r", item.label, item.url_name)
+        figures.append({"label": item.label, "value": value, "url": url})
+    return figures

@@ -12,21 +12,31 @@ from fazhi.core.models import AuditEvent, Organisation, Permission, User
 
 
 def home_counts(user: Any) -> list[dict[str, Any]]:
-    """The figures on the home page, each counted within the user's data scope."""
+    """The figures on the home page: each module's, counted within the user's data scope."""
+    from fazhi.core import nav
+
+    return nav.home_counts(user)
+
+
+def count_visible_units(user: Any) -> int:
+    return Organisation.objects.visible_to(user).count()
+
+
+def count_visible_users(user: Any) -> int:
+    return User.objects.visible_to(user).count()
+
+
+def count_logins_today(user: Any) -> int:
     today_start = timezone.make_aware(datetime.combine(timezone.localdate(), time.min))
-    counts = [
-        {"label": "可见单位", "value": Organisation.objects.visible_to(user).count()},
-        {"label": "可见用户", "value": User.objects.visible_to(user).count()},
-        {
-            "label": "今日登录",
-            "value": AuditEvent.objects.visible_to(user)
-            .filter(action="auth.login", at__gte=today_start)
-            .count(),
-        },
-    ]
-    if user.has_fazhi_perm(Permission.VIEW_AUDIT):
-        counts.append({"label": "审计事件", "value": AuditEvent.objects.visible_to(user).count()})
-    return counts
+    return (
+        AuditEvent.objects.visible_to(user).filter(action="auth.login", at__gte=today_start).count()
+    )
+
+
+def count_audit_events(user: Any) -> int | None:
+    if not user.has_fazhi_perm(Permission.VIEW_AUDIT):
+        return None
+    return AuditEvent.objects.visible_to(user).count()
 
 
 def organisations_for(user: Any, *, q: str = "", kind: str = "") -> QuerySet[Organisation]:
