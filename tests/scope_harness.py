@@ -17,6 +17,7 @@ from __future__ import annotations
 import importlib
 import io
 import pkgutil
+import re
 import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -97,8 +98,6 @@ SKIP_PREFIXES = ("static/", "admin/")  # the admin is staff-only and tested on i
 
 def fill(route: Route, canaries: list[Canary]) -> Iterator[str]:
     """Concrete URLs for a route: one per combination worth trying (bounded)."""
-    import re
-
     text = route.pattern
     if text.startswith(SKIP_PREFIXES) or text.startswith("^"):
         return
@@ -124,10 +123,14 @@ def fill(route: Route, canaries: list[Canary]) -> Iterator[str]:
     for name, vals in values.items():
         for value in vals:
             chosen = {**first, name: value}
-            url = "/" + re.sub(r"<(?:\w+:)?(\w+)>", lambda m, c=chosen: c[m.group(1)], text)
+            url = "/" + re.sub(r"<(?:\w+:)?(\w+)>", _substitute(chosen), text)
             if url not in seen:
                 seen.add(url)
                 yield url
+
+
+def _substitute(chosen: dict[str, str]) -> Callable[[re.Match[str]], str]:
+    return lambda match: chosen[match.group(1)]
 
 
 QUERIES = ("", f"?q={MARKER}", f"?format=xlsx&q={MARKER}", "?format=xlsx", "?format=json")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import itertools
+from typing import Any
 
 import openpyxl
 import pytest
@@ -24,9 +25,9 @@ def run_verify() -> str:
     return out.getvalue()
 
 
-def raw(sql: str, params: list) -> None:
+def raw(sql: str, params: list[Any]) -> None:
     with connection.cursor() as cursor:
-        cursor.execute(sql.replace("%s", "%s"), params)
+        cursor.execute(sql, params)
 
 
 def test_every_service_write_appends_a_chained_event(world):
