@@ -1,0 +1,443 @@
+"""Every write to a disclosure request: intake (office and portal), the steps on the engine,
+the applicant's own steps by query code, and the daily 视为放弃 check."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+import unicodedata
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from stdnum.cn import ric
+from stdnum.exceptions import ValidationError as StdnumError
+
+from fazhi.core import audit
+from fazhi.core.models import Organisation, Permission, User
+from fazhi.core.services import _require
+from fazhi.core.validators import validate_uscc
+from fazhi.disclosure import procedure as proc
+from fazhi.disclosure.models import (
+    ApplicantType,
+    Channel,
+    DisclosureDesk,
+    DisclosureRequest,
+    LetterKind,
+    Outcome,
+    ReplyType,
+)
+from fazhi.procedures import services as engine_services
+from fazhi.procedures.models import Case, CaseEvent
+from fazhi.procedures.services import Upload
+
+DUPLICATE_WINDOW = timedelta(minutes=1)
+MAX_DESCRIPTION = 5000
+CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud over the phone
+
+
+# --- text and codes ---------------------------------------------------------------------
+
+_INVISIBLE = re.compile(r"[\u200b-\u200f\u2060\ufeff]")
+
+
+def _clean(text: str | None) -> str:
+    """NFKC (full-width letters and digits to half-width), no zero-width characters."""
+    value = unicodedata.normalize("NFKC", text or "").replace("\xa0", " ")
+    return _INVISIBLE.sub("", value).strip()
+
+
+def new_query_code() -> str:
+    raw = "".join(secrets.choice(CODE_ALPHABET) for _ in range(10))
+    return f"{raw[:5]}-{raw[5:]}"
+
+
+def normalise_code(value: str) -> str:
+    raw = re.sub(r"[^0-9A-Z]", "", _clean(value).upper())
+    return f"{raw[:5]}-{raw[5:]}" if len(raw) == 10 else raw
+
+
+# --- Art. 31: the receipt date ----------------------------------------------------------
+
+
+def receipt_date(
+    *,
+    channel: str,
+    submitted_on: date,
+    letter_kind: str = "",
+    signed_on: date | None = None,
+    confirmed_on: date | None = None,
+) -> tuple[date, str]:
+    """收到申请之日 under 条例第三十一条, and the sentence saying why."""
+    if channel == Channel.IN_PERSON:
+        return submitted_on, (
+            f"当面提交：以提交之日 {submitted_on.isoformat()} 为收到申请之日（条例第三十一条第一项）"
+        )
+    if channel == Channel.LETTER:
+        if letter_kind == LetterKind.REGISTERED:
+            if signed_on is None:
+                raise ValidationError("需签收的邮件请填写签收日期（条例第三十一条第二项）")
+            if signed_on < submitted_on:
+                raise ValidationError("签收日期不能早于邮件到达日期")
+            return signed_on, (
+                f"以邮寄方式提交（需签收）：以签收之日 {signed_on.isoformat()} 为收到申请之日"
+                f"（条例第三十一条第二项）"
+            )
+        if letter_kind == LetterKind.ORDINARY:
+            if confirmed_on is None:
+                raise ValidationError(
+                    "平常信函请填写与申请人确认的日期：应当于收到当日与申请人确认（条例第三十一条第二项）"
+                )
+            if confirmed_on < submitted_on:
+                raise ValidationError("确认日期不能早于信函到达日期")
+            return confirmed_on, (
+                f"平常信函：以与申请人确认之日 {confirmed_on.isoformat()} 为收到申请之日"
+                f"（条例第三十一条第二项）"
+            )
+        raise ValidationError("请选择信函类型：需签收的邮件或平常信函")
+    if channel in (Channel.ONLINE, Channel.FAX):
+        if confirmed_on is None:
+            raise ValidationError(
+                "通过互联网或者传真提交的，请填写双方确认之日（条例第三十一条第三项）"
+            )
+        if confirmed_on < submitted_on:
+            raise ValidationError("双方确认之日不能早于申请提交日期")
+        how = "互联网渠道" if channel == Channel.ONLINE else "传真"
+        return confirmed_on, (
+            f"通过{how}提交：以双方确认之日 {confirmed_on.isoformat()} 为收到申请之日"
+            f"（条例第三十一条第三项）"
+        )
+    raise ValidationError(f"申请方式“{channel}”无效")
+
+
+# --- the application ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Application:
+    """What the applicant wrote (条例第二十九条)."""
+
+    applicant_type: str
+    applicant_name: str
+    description: str
+    phone: str = ""
+    email: str = ""
+    address: str = ""
+    id_number: str = ""
+    form: str = ""
+
+    def checked(self) -> Application:
+        name = _clean(self.applicant_name)
+        description = _clean(self.description)
+        phone = _clean(self.phone)
+        email = _clean(self.email)
+        address = _clean(self.address)
+        id_number = _clean(self.id_number).upper()
+        errors: list[str] = []
+        if self.applicant_type not in ApplicantType.values:
+            errors.append("请选择申请人类型")
+        if not name:
+            errors.append("请填写申请人姓名或者名称（条例第二十九条）")
+        if not (phone or email or address):
+            errors.append("请至少填写一种联系方式：联系电话、电子邮箱或通信地址（条例第二十九条）")
+        if phone and not re.fullmatch(r"[0-9+\- ()]{7,20}", phone):
+            errors.append("联系电话格式不正确")
+        if email and not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", email):
+            errors.append("电子邮箱格式不正确")
+        if len(description) < 4:
+            errors.append("请描述所需政府信息的名称、文号或者便于查询的其他特征（条例第二十九条）")
+        if len(description) > MAX_DESCRIPTION:
+            errors.append(f"所需信息描述不能超过 {MAX_DESCRIPTION} 字")
+        if id_number:
+            if self.applicant_type == ApplicantType.PERSON:
+                try:
+                    ric.validate(id_number)
+                except StdnumError:
+                    errors.append("身份证号码校验未通过，请核对")
+            else:
+                try:
+                    validate_uscc(id_number)
+                except ValidationError:
+                    errors.append("统一社会信用代码校验未通过，请核对")
+        if errors:
+            raise ValidationError(errors)
+        return Application(
+            applicant_type=self.applicant_type, applicant_name=name[:128],
+            description=description, phone=phone, email=email, address=address[:255],
+            id_number=id_number, form=_clean(self.form)[:64],
+        )  # fmt: skip
+
+    def fingerprint(self, unit: Organisation) -> str:
+        key = "|".join(
+            (str(unit.pk), self.applicant_name, self.phone, self.email,
+             re.sub(r"\s+", "", self.description))
+        )  # fmt: skip
+        return hashlib.sha256(key.encode("utf-8")).hexdigest()
+
+    def as_inputs(self) -> dict[str, Any]:
+        return {
+            "applicant_type": self.applicant_type, "applicant_name": self.applicant_name,
+            "description": self.description, "phone": self.phone, "email": self.email,
+            "address": self.address, "id_number": self.id_number, "form": self.form,
+        }  # fmt: skip
+
+
+def _title(app: Application) -> str:
+    first = app.description.splitlines()[0]
+    return f"{app.applicant_name}：{first[:60]}"
+
+
+def _unique_code() -> str:
+    while True:
+        code = new_query_code()
+        if not DisclosureRequest.objects.filter(query_code=code).exists():
+            return code
+
+
+def disclosure_register(
+    *,
+    actor: User,
+    unit: Organisation,
+    application: Application,
+    channel: str,
+    submitted_on: date,
+    letter_kind: str = "",
+    signed_on: date | None = None,
+    confirmed_on: date | None = None,
+    uploads: list[Upload] | None = None,
+) -> DisclosureRequest:
+    """The office registers a request received in person, by letter, online or by fax."""
+    _require(actor, Permission.HANDLE_CASES)
+    app = application.checked()
+    received_on, basis = receipt_date(
+        channel=channel, submitted_on=submitted_on, letter_kind=letter_kind,
+        signed_on=signed_on, confirmed_on=confirmed_on,
+    )  # fmt: skip
+    if submitted_on > timezone.localdate():
+        raise ValidationError("提交日期不能晚于今天")
+    with transaction.atomic():
+        case, _ = engine_services.case_open(
+            actor=actor, procedure=proc.CODE, action="register", unit=unit,
+            title=_title(app), on=received_on, uploads=uploads,
+            inputs={**app.as_inputs(), "query_code": _unique_code(), "channel": channel,
+                    "letter_kind": letter_kind if channel == Channel.LETTER else "",
+                    "submitted_on": submitted_on, "receipt_basis": basis,
+                    "fingerprint": app.fingerprint(unit)},
+        )  # fmt: skip
+    created: DisclosureRequest = DisclosureRequest.objects.select_related("case").get(case=case)
+    return created
+
+
+def desks_online() -> list[DisclosureDesk]:
+    return list(DisclosureDesk.objects.filter(accepts_online=True).select_related("unit"))
+
+
+def desk_set(
+    *,
+    actor: User | None,
+    unit: Organisation,
+    accepts_online: bool = True,
+    address: str = "",
+    phone: str = "",
+) -> DisclosureDesk:
+    """Name a unit's 公开受理机构 (shown on the portal when it takes online requests)."""
+    _require(actor, Permission.MANAGE_SYSTEM)
+    with transaction.atomic():
+        desk, created = DisclosureDesk.objects.update_or_create(
+            unit=unit,
+            defaults={"accepts_online": accepts_online, "address": address, "phone": phone},
+        )
+        audit.record(
+            action="disclosure.desk_set", actor=actor, obj=desk,
+            after={"accepts_online": accepts_online, "created": created},
+        )  # fmt: skip
+    return desk
+
+
+def disclosure_submit(
+    *,
+    unit_id: int,
+    application: Application,
+    attachment: Upload | None = None,
+    ip: str = "",
+) -> DisclosureRequest:
+    """A citizen submits on the portal (no login): the request waits for the office to
+    confirm receipt, which fixes 收到申请之日 (条例第三十一条第三项)."""
+    app = application.checked()
+    if not app.phone:
+        raise ValidationError("网上申请请填写联系电话：查询办理进度时需要核对电话号码后四位")
+    today = timezone.localdate()
+    with transaction.atomic():
+        desk = (
+            DisclosureDesk.objects.select_for_update()
+            .select_related("unit")
+            .filter(unit_id=unit_id, accepts_online=True)
+            .first()
+        )
+        if desk is None:
+            raise ValidationError("请选择受理申请的机关")
+        # The desk row is locked: two identical submissions cannot both pass this check.
+        fingerprint = app.fingerprint(desk.unit)
+        recent = DisclosureRequest.objects.filter(
+            fingerprint=fingerprint, submitted_at__gte=timezone.now() - DUPLICATE_WINDOW
+        )
+        if recent.exists():
+            raise ValidationError(
+                "相同的申请刚刚已经提交，请勿重复提交；如需查询，请使用上次取得的查询码"
+            )
+        case, _ = engine_services.case_open(
+            actor=None, procedure=proc.CODE, action="submit", unit=desk.unit,
+            title=_title(app), on=today, number=False, actor_name=f"申请人 {app.applicant_name}",
+            uploads=[attachment] if attachment else None,
+            inputs={**app.as_inputs(), "query_code": _unique_code(), "channel": Channel.ONLINE,
+                    "submitted_on": today, "fingerprint": fingerprint},
+        )  # fmt: skip
+    created: DisclosureRequest = DisclosureRequest.objects.select_related("case").get(case=case)
+    return created
+
+
+# --- steps ----------------------------------------------------------------------------
+
+
+def disclosure_act(
+    *,
+    actor: User,
+    request_id: int,
+    action: str,
+    on: date,
+    version: int | None,
+    inputs: dict[str, Any] | None = None,
+    uploads: list[Upload] | None = None,
+) -> CaseEvent:
+    """A staff step (confirm, ask_correction, consult, extend, reply, serve, withdraw…)."""
+    found = DisclosureRequest.objects.visible_to(actor).filter(pk=request_id).first()
+    if found is None:
+        raise ValidationError("申请不存在或无权办理")
+    given = dict(inputs or {})
+    if action == "confirm":
+        given["receipt_basis"] = (
+            f"通过互联网渠道提交：以双方确认之日 {on.isoformat()} 为收到申请之日"
+            f"（条例第三十一条第三项）"
+        )
+    return engine_services.case_act(
+        actor=actor, case_id=found.case_id, action=action, on=on, version=version,
+        inputs=given, uploads=uploads, number=action == "confirm",
+    )  # fmt: skip
+
+
+def applicant_request(code: str, phone_last4: str) -> DisclosureRequest | None:
+    """The request whose query code and phone match; None otherwise (never says which failed)."""
+    code = normalise_code(code)
+    last4 = re.sub(r"\D", "", phone_last4 or "")
+    if len(code) != 11 or len(last4) != 4:
+        return None
+    found: DisclosureRequest | None = (
+        DisclosureRequest.objects.select_related("case").filter(query_code=code).first()
+    )
+    if (
+        found is None
+        or not found.phone_last4
+        or not secrets.compare_digest(found.phone_last4, last4)
+    ):
+        return None
+    return found
+
+
+def disclosure_supply(
+    *, request: DisclosureRequest, text: str, attachment: Upload | None = None
+) -> CaseEvent:
+    """The applicant supplies the 补正 on the portal (identity already proved by the caller)."""
+    return engine_services.case_act(
+        actor=None, case_id=request.case_id, action="supply", on=timezone.localdate(),
+        version=None, inputs={"text": _clean(text)}, uploads=[attachment] if attachment else None,
+        actor_name=f"申请人 {request.applicant_name}",
+    )  # fmt: skip
+
+
+def disclosure_expire_corrections(today: date | None = None) -> int:
+    """`fazhi tick`: requests whose 补正 period ended without a reply are treated as
+    abandoned (条例第三十条), on the first day after the period."""
+    today = today or timezone.localdate()
+    due = Case.objects.filter(
+        procedure=proc.CODE, state=proc.CORRECTION, due_on__lt=today
+    ).values_list("pk", "due_on")
+    done = 0
+    for pk, due_on in list(due):
+        try:
+            engine_services.case_act(
+                actor=None, case_id=pk, action="abandon", on=due_on + timedelta(days=1),
+                version=None, actor_name="系统（补正期限届满）",
+            )  # fmt: skip
+        except ValidationError:
+            continue  # supplied or withdrawn meanwhile
+        done += 1
+    return done
+
+
+# --- the engine's hooks ------------------------------------------------------------------
+
+
+def apply_event(case: Case, event: CaseEvent, inputs: dict[str, Any]) -> None:
+    """Keep the request's own columns in step with the event just written."""
+    if event.action in ("register", "submit"):
+        fields = {k: inputs.get(k, "") for k in (
+            "query_code", "channel", "letter_kind", "receipt_basis", "applicant_type",
+            "applicant_name", "id_number", "phone", "email", "address", "description", "form",
+            "fingerprint",
+        )}  # fmt: skip
+        DisclosureRequest.objects.create(
+            case=case, owner_unit=case.owner_unit, created_by=case.created_by,
+            submitted_on=inputs["submitted_on"],
+            received_on=event.on if event.action == "register" else None, **fields,
+        )  # fmt: skip
+        return
+    request = DisclosureRequest.objects.get(case=case)
+    changed: list[str] = []
+    if event.action == "confirm":
+        request.received_on = event.on
+        request.receipt_basis = inputs.get("receipt_basis", "")
+        changed = ["received_on", "receipt_basis"]
+    elif event.action == "reply":
+        due = (
+            case.events.filter(seq__lt=event.seq)
+            .order_by("-seq")
+            .values_list("due_after", flat=True)
+            .first()
+        )
+        request.reply_type = inputs["reply_type"]
+        request.replied_on = event.on
+        request.reply_due_on = due
+        request.replied_on_time = due is not None and event.on <= due
+        request.outcome = inputs["reply_type"]
+        request.concluded_on = event.on
+        changed = ["reply_type", "replied_on", "reply_due_on", "replied_on_time", "outcome",
+                   "concluded_on"]  # fmt: skip
+    elif event.action in ("withdraw", "abandon"):
+        request.outcome = Outcome.WITHDRAWN if event.action == "withdraw" else Outcome.ABANDONED
+        request.concluded_on = event.on
+        changed = ["outcome", "concluded_on"]
+    if changed:
+        request.save(update_fields=changed)
+
+
+def document_context(case: Case, event: CaseEvent, inputs: dict[str, Any]) -> dict[str, Any]:
+    request = DisclosureRequest.objects.get(case=case)
+    context: dict[str, Any] = {
+        "applicant_name": request.applicant_name,
+        "description": request.description,
+        "query_code": request.query_code,
+        "received_on": request.received_on or "",
+        "submitted_on": request.submitted_on,
+        "channel": request.get_channel_display(),
+        "receipt_basis": request.receipt_basis,
+        "reply_due_on": case.due_on or "",
+    }
+    if event.action == "reply":
+        context["reply_type_label"] = ReplyType(inputs["reply_type"]).label
+    if event.action == "extend":
+        context["days"] = inputs.get("days", "")
+    return context
