@@ -87,7 +87,10 @@ def test_a_change_in_law_is_a_new_version_and_each_date_uses_its_own(world):
         compute_rule(code="disclosure.reply", start=date(2027, 3, 1), on=date(2026, 12, 1)).amount
         == 20
     )
-    assert AuditEvent.objects.filter(action="deadline_rule.saved").count() == 2
+    saved = AuditEvent.objects.filter(
+        action="deadline_rule.saved", object_repr__contains="（disclosure.reply）"
+    )
+    assert saved.count() == 2
 
 
 def test_it_refuses_a_window_that_ends_before_it_starts(world):
