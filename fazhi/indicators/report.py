@@ -1,0 +1,158 @@
+"""The draft 法治政府建设情况报告 of a year (.docx): the plan's chapters, what each measure's
+units reported (accepted progress reports, when the plans module keeps them), the indicators'
+figures, and the headings the office completes by hand."""
+
+from __future__ import annotations
+
+import io
+from collections import defaultdict
+from typing import Any
+
+from docx import Document
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.shared import Pt
+
+from fazhi.indicators import selectors
+from fazhi.plans import models as plan_models
+from fazhi.plans.models import Chapter, Measure, Plan, Task
+
+
+def accepted_reports(plan: Plan, year: int) -> dict[int, list[str]]:
+    """Accepted progress reports of the year per measure (empty if plans keeps none yet)."""
+    model = getattr(plan_models, "ProgressReport", None)
+    states = getattr(plan_models, "ReviewState", None)
+    if model is None or states is None:
+        return {}
+    found: dict[int, list[str]] = defaultdict(list)
+    reports = (
+        model.objects.filter(
+            task__plan=plan, is_current=True, state=states.ACCEPTED, period_start__year=year
+        )
+        .select_related("owner_unit", "task")
+        .order_by("task__measure__number", "task__position", "period_start")
+    )
+    for report in reports:
+        found[report.task.measure_id].append(f"{report.owner_unit.display_name}：{report.text}")
+    return found
+
+
+def _heading(doc: Any, text: str, level: int) -> None:
+    heading = doc.add_heading(text, level=level)
+    for run in heading.runs:
+        run.font.name = "黑体"
+
+
+def build(user: Any, plan: Plan, year: int) -> bytes:
+    """The report as .docx bytes, within what ``user`` may see."""
+    doc = Document()
+    normal = doc.styles["Normal"]
+    normal.font.name = "仿宋"
+    normal.font.size = Pt(14)
+    title = doc.add_paragraph()
+    title.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    run = title.add_run(f"{plan.owner_unit.display_name}{year}年度法治政府建设情况报告")
+    run.bold = True
+    run.font.size = Pt(20)
+    note = doc.add_paragraph(
+        f"（草稿：依据《{plan.title}》的任务台账、已审核通过的进展报告和指标数值自动生成，"
+        f"请核实补充后报送。每年3月1日前报送，4月1日前向社会公开。）"
+    )
+    note.alignment = WD_ALIGN_PARAGRAPH.CENTER
+
+    reports = accepted_reports(plan, year)
+    tasks: dict[int, list[Task]] = defaultdict(list)
+    for task in (
+        Task.objects.visible_to(user).filter(plan=plan).order_by("measure__number", "position")
+    ):
+        tasks[task.measure_id].append(task)
+    by_measure: dict[int | None, list[selectors.Row]] = defaultdict(list)
+    indicators = list(selectors.indicators_for(user).filter(plan=plan))
+    for row in selectors.rows_for(user, year, indicators=indicators):
+        by_measure[row.indicator.measure_id].append(row)
+
+    _heading(doc, f"一、{year}年度推进法治政府建设的主要举措和成效", 1)
+    chapters = list(Chapter.objects.filter(plan=plan).order_by("position"))
+    measures: dict[int | None, list[Measure]] = defaultdict(list)
+    for measure in Measure.objects.filter(plan=plan).order_by("number"):
+        measures[measure.chapter_id].append(measure)
+    for chapter in chapters:
+        _heading(doc, f"（{chapter.number}）{chapter.title}", 2)
+        for measure in measures.get(chapter.pk, []):
+            _measure(
+                doc,
+                measure,
+                tasks.get(measure.pk, []),
+                reports.get(measure.pk, []),
+                by_measure.get(measure.pk, []),
+            )
+    loose = measures.get(None, [])
+    if loose:
+        _heading(doc, "（其他）", 2)
+        for measure in loose:
+            _measure(
+                doc,
+                measure,
+                tasks.get(measure.pk, []),
+                reports.get(measure.pk, []),
+                by_measure.get(measure.pk, []),
+            )
+
+    _heading(doc, "二、主要指标完成情况", 1)
+    all_rows = [r for rows_ in by_measure.values() for r in rows_]
+    table = doc.add_table(rows=1, cols=5)
+    table.style = "Table Grid"
+    for cell, text in zip(
+        table.rows[0].cells, ("编号", "指标", "目标", f"{year}年", "情况"), strict=True
+    ):
+        cell.text = text
+    for row in all_rows:
+        value = (
+            row.total.display
+            if row.total
+            else (f"{row.met}/{len(row.units)} 个单位达标" if row.units else "无数据")
+        )
+        kind = "系统计算" if row.indicator.kind == "computed" else "单位自报"
+        cells = table.add_row().cells
+        for cell, text in zip(
+            cells,
+            (
+                row.indicator.code,
+                row.indicator.name,
+                row.indicator.target_text,
+                value,
+                f"{row.status_label}（{kind}）",
+            ),
+            strict=True,
+        ):
+            cell.text = text
+
+    _heading(doc, "三、存在的不足和原因", 1)
+    doc.add_paragraph("（请结合督察、考核评价发现的问题填写。）")
+    _heading(doc, "四、党政主要负责人履行推进法治建设第一责任人职责情况", 1)
+    doc.add_paragraph("（请填写。）")
+    _heading(doc, f"五、{year + 1}年度推进法治政府建设的主要安排", 1)
+    doc.add_paragraph("（请填写。）")
+    out = io.BytesIO()
+    doc.save(out)
+    return out.getvalue()
+
+
+def _measure(
+    doc: Any, measure: Measure, tasks: list[Task], reports: list[str], rows: list[Any]
+) -> None:
+    doc.add_paragraph(f"{measure.number}.{measure.title}", style="List Number").runs[0].bold = True
+    if reports:
+        for text in reports:
+            doc.add_paragraph(text, style="List Bullet")
+    elif tasks:
+        units = sorted({u.display_name for t in tasks for u in t.lead_units.all()})
+        doc.add_paragraph(
+            f"本项措施共 {len(tasks)} 项任务，牵头单位：{'、'.join(units) or '未指定'}。"
+            "尚无审核通过的进展报告，请牵头单位补充。"
+        )
+    for row in rows:
+        value = row.total.display if row.total else "无数据"
+        doc.add_paragraph(
+            f"指标“{row.indicator.name}”：目标{row.indicator.target_text}，"
+            f"{row.year}年{value}（{row.status_label}）。"
+        )

@@ -1,0 +1,410 @@
+"""Reads of the indicators module, every one scoped to the user: the dashboard, an indicator's
+units and trend, the records behind a number, assessment results, report dates, 指标佐证."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import QuerySet
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from fazhi.core.models import Organisation
+from fazhi.indicators import charts, registry
+from fazhi.indicators.models import (
+    AnnualReport,
+    AssessmentScheme,
+    AssessmentScore,
+    ClosedYear,
+    Deduction,
+    Evidence,
+    Indicator,
+    IndicatorValue,
+    Kind,
+    Publication,
+    Rule,
+    Status,
+    UnitCategory,
+)
+from fazhi.indicators.services import applicable_units, unit_category
+
+CSS = {Status.MET: "ok", Status.UNMET: "bad", Status.NO_DATA: ""}
+
+
+def indicators_for(user: Any) -> QuerySet[Indicator]:
+    found: QuerySet[Indicator] = Indicator.objects.visible_to(user)
+    return found.select_related("plan", "measure").order_by("plan_id", "pk")
+
+
+def indicator_for(user: Any, pk: int) -> Indicator:
+    indicator: Indicator = get_object_or_404(indicators_for(user), pk=pk)
+    return indicator
+
+
+def years_for(user: Any) -> list[int]:
+    spans = indicators_for(user).values_list("first_year", "last_year").distinct()
+    years = {y for first, last in spans for y in range(first, last + 1)}
+    return sorted(years)
+
+
+def default_year(user: Any) -> int:
+    """The latest year that has begun, among the years the user's indicators cover."""
+    today = timezone.localdate().year
+    years = [y for y in years_for(user) if y <= today]
+    return max(years) if years else today
+
+
+def closed_years() -> set[int]:
+    return set(ClosedYear.objects.values_list("year", flat=True))
+
+
+@dataclass
+class UnitFigure:
+    unit: Organisation
+    category: str
+    value: IndicatorValue | None
+
+    @property
+    def status(self) -> str:
+        return self.value.status if self.value else Status.NO_DATA
+
+    @property
+    def display(self) -> str:
+        return self.value.display if self.value else "无数据"
+
+    @property
+    def status_label(self) -> str:
+        return str(Status(self.status).label)
+
+    @property
+    def css(self) -> str:
+        return CSS[Status(self.status)]
+
+
+@dataclass
+class Row:
+    indicator: Indicator
+    year: int
+    total: IndicatorValue | None
+    sees_total: bool
+    units: list[UnitFigure]
+    trend: list[tuple[int, IndicatorValue | None]] = field(default_factory=list)
+
+    @property
+    def status(self) -> str:
+        if self.total is not None:
+            return self.total.status
+        reported = [u for u in self.units if u.value is not None]
+        if not reported:
+            return Status.NO_DATA
+        if all(u.status == Status.MET for u in reported):
+            return Status.MET
+        return Status.UNMET
+
+    @property
+    def status_label(self) -> str:
+        return str(Status(self.status).label)
+
+    @property
+    def css(self) -> str:
+        return CSS[Status(self.status)]
+
+    @property
+    def met(self) -> int:
+        return sum(u.status == Status.MET for u in self.units)
+
+    @property
+    def reported(self) -> int:
+        return sum(u.value is not None for u in self.units)
+
+    def by_category(self) -> list[tuple[str, list[UnitFigure]]]:
+        groups: dict[str, list[UnitFigure]] = defaultdict(list)
+        for figure in self.units:
+            groups[figure.category].append(figure)
+        return [
+            (str(UnitCategory(c).label), groups[c])
+            for c in (UnitCategory.COUNTY, UnitCategory.DEPARTMENT)
+            if groups[c]
+        ]
+
+    def unit_chart(self) -> str:
+        bars = [
+            charts.Bar(f.unit.display_name, f.value.value if f.value else None, f.status)
+            for f in self.units
+        ]
+        return charts.bar_chart(
+            bars,
+            target=self.indicator.target_value,
+            unit=self.indicator.unit,
+            title=f"{self.indicator.name} {self.year}年 各单位",
+        )
+
+    def trend_chart(self) -> str:
+        points = [(y, v.value if v else None) for y, v in self.trend]
+        return charts.trend_chart(
+            points,
+            target=self.indicator.target_value,
+            unit=self.indicator.unit,
+            title=f"{self.indicator.name} 历年趋势",
+        )
+
+
+def _visible_values(
+    user: Any, indicators: list[Indicator], years: list[int]
+) -> QuerySet[IndicatorValue]:
+    values: QuerySet[IndicatorValue] = IndicatorValue.objects.visible_to(user)
+    return values.filter(indicator__in=indicators, year__in=years, is_current=True).select_related(
+        "unit", "indicator"
+    )
+
+
+def rows_for(user: Any, year: int, *, indicators: list[Indicator] | None = None) -> list[Row]:
+    """One row per indicator the user may see: the total (if in scope), each visible unit, the trend."""
+    indicators = indicators if indicators is not None else list(indicators_for(user))
+    all_years = sorted({y for i in indicators for y in i.years} | {year})
+    values = _visible_values(user, indicators, all_years)
+    by_key: dict[tuple[int, int, int | None], IndicatorValue] = {}
+    for value in values:
+        by_key[(value.indicator_id, value.year, value.unit_id)] = value
+    visible_units = set(Organisation.objects.visible_to(user).values_list("pk", flat=True))
+    rows = []
+    for indicator in indicators:
+        total = by_key.get((indicator.pk, year, None))
+        sees_total = indicator.plan.owner_unit_id in visible_units
+        units = [
+            UnitFigure(unit, unit_category(unit), by_key.get((indicator.pk, year, unit.pk)))
+            for unit in applicable_units(indicator)
+            if unit.pk in visible_units
+        ]
+        row = Row(indicator, year, total, sees_total, units)
+        if sees_total:
+            row.trend = [(y, by_key.get((indicator.pk, y, None))) for y in indicator.years]
+        elif len(units) == 1:
+            row.trend = [
+                (y, by_key.get((indicator.pk, y, units[0].unit.pk))) for y in indicator.years
+            ]
+        rows.append(row)
+    return rows
+
+
+def row_for(user: Any, indicator: Indicator, year: int) -> Row:
+    return rows_for(user, year, indicators=[indicator])[0]
+
+
+def history_for(user: Any, indicator: Indicator, year: int) -> QuerySet[IndicatorValue]:
+    """Every version of the year's figures the user may see, newest first (revisions kept)."""
+    values: QuerySet[IndicatorValue] = IndicatorValue.objects.visible_to(user)
+    return (
+        values.filter(indicator=indicator, year=year)
+        .select_related("unit", "created_by")
+        .order_by("unit__path", "-version")
+    )
+
+
+@dataclass
+class Drill:
+    title: str
+    records: registry.Records | None
+    values: list[IndicatorValue]
+    evidence: list[Evidence]
+
+
+def drill_for(user: Any, indicator: Indicator, year: int, unit: Organisation | None) -> Drill:
+    """The records behind a number: the source's rows (computed) or the report and its files."""
+    if unit is not None and not Organisation.objects.visible_to(user).filter(pk=unit.pk).exists():
+        raise Http404("单位不存在或无权查看")
+    if unit is None and not row_for(user, indicator, year).sees_total:
+        raise Http404("无权查看合计")
+    who = unit.display_name if unit else "全部单位"
+    values = list(history_for(user, indicator, year).filter(unit=unit))
+    if indicator.kind == Kind.COMPUTED:
+        source = registry.get_source(indicator.source_key)
+        records = source.records(user, unit, year) if source and source.records else None
+        return Drill(f"{who} {year}年", records, values, [])
+    evidence: QuerySet[Evidence] = Evidence.objects.visible_to(user)
+    files = list(evidence.filter(value__in=values).defer("content").order_by("pk"))
+    return Drill(f"{who} {year}年", None, values, files)
+
+
+def evidence_for(user: Any, pk: int) -> Evidence:
+    evidence: QuerySet[Evidence] = Evidence.objects.visible_to(user)
+    found: Evidence = get_object_or_404(evidence, pk=pk)
+    return found
+
+
+def reportable_for(user: Any, year: int) -> list[tuple[Indicator, IndicatorValue | None]]:
+    """Self-reported indicators the user's unit must report for ``year``, with its current figure."""
+    unit = getattr(user, "unit", None)
+    if unit is None:
+        return []
+    found = []
+    for indicator in indicators_for(user).filter(kind=Kind.SELF_REPORTED):
+        if year not in indicator.years:
+            continue
+        units = {u.pk for u in applicable_units(indicator)}
+        if units and unit.pk not in units:
+            continue
+        current = IndicatorValue.objects.filter(
+            indicator=indicator, year=year, unit=unit, is_current=True
+        ).first()
+        found.append((indicator, current))
+    return found
+
+
+# --- 考核评价 ---------------------------------------------------------------------------
+
+
+def schemes_for(user: Any) -> QuerySet[AssessmentScheme]:
+    schemes: QuerySet[AssessmentScheme] = AssessmentScheme.objects.visible_to(user)
+    return schemes.order_by("-year")
+
+
+def scheme_for(user: Any, pk: int) -> AssessmentScheme:
+    scheme: AssessmentScheme = get_object_or_404(schemes_for(user), pk=pk)
+    return scheme
+
+
+@dataclass
+class ItemScore:
+    item: Any
+    score: Decimal | None
+    basis: str
+
+
+@dataclass
+class Result:
+    unit: Organisation
+    category: str
+    items: list[ItemScore]
+    deductions: list[Deduction]
+    rank: int = 0
+
+    @property
+    def gained(self) -> Decimal:
+        return sum((i.score or Decimal(0) for i in self.items), Decimal(0))
+
+    @property
+    def deducted(self) -> Decimal:
+        return sum((d.points for d in self.deductions), Decimal(0))
+
+    @property
+    def total(self) -> Decimal:
+        return self.gained - self.deducted
+
+
+def _indicator_score(item: Any, value: IndicatorValue | None) -> tuple[Decimal, str]:
+    if value is None or value.value is None:
+        return Decimal(0), "无数据，不得分"
+    if item.rule == Rule.MET_FULL:
+        met = value.status == Status.MET
+        return (
+            item.points if met else Decimal(0)
+        ), f"{value.display}，{'达标' if met else '未达标'}"
+    target = item.indicator.target_value
+    if target == 0 or value.status == Status.MET:
+        share = Decimal(1)
+    elif item.indicator.comparator == "<=":
+        share = min(Decimal(1), target / value.value) if value.value else Decimal(1)
+    else:
+        share = min(Decimal(1), value.value / target)
+    return (item.points * share).quantize(
+        registry.CENT
+    ), f"{value.display}，完成目标的{share * 100:.0f}%"
+
+
+def results_for(user: Any, scheme: AssessmentScheme) -> list[Result]:
+    """Each assessed unit the user may see, its item scores, deductions, total and rank."""
+    visible = set(Organisation.objects.visible_to(user).values_list("pk", flat=True))
+    units = [u for u in scheme.units.select_related("division").order_by("path") if u.pk in visible]
+    items = list(scheme.items.select_related("indicator"))
+    scores: QuerySet[AssessmentScore] = AssessmentScore.objects.visible_to(user)
+    manual = {(s.item_id, s.owner_unit_id): s for s in scores.filter(item__scheme=scheme)}
+    values = IndicatorValue.objects.visible_to(user).filter(
+        indicator__in=[i.indicator_id for i in items if i.indicator_id],
+        year=scheme.year,
+        is_current=True,
+        unit__in=units,
+    )
+    by_value = {(v.indicator_id, v.unit_id): v for v in values.select_related("indicator")}
+    deductions: QuerySet[Deduction] = Deduction.objects.visible_to(user)
+    cuts: dict[int, list[Deduction]] = defaultdict(list)
+    for cut in deductions.filter(scheme=scheme).order_by("pk"):
+        cuts[cut.owner_unit_id].append(cut)
+    results = []
+    for unit in units:
+        category = unit_category(unit)
+        row = []
+        for item in items:
+            if item.applies_to and item.applies_to != category:
+                continue
+            if item.rule == Rule.ASSESSOR:
+                given = manual.get((item.pk, unit.pk))
+                row.append(
+                    ItemScore(
+                        item, given.score if given else None, given.reason if given else "尚未评分"
+                    )
+                )
+            else:
+                score, basis = _indicator_score(item, by_value.get((item.indicator_id, unit.pk)))
+                row.append(ItemScore(item, score, basis))
+        results.append(Result(unit, category, row, cuts.get(unit.pk, [])))
+    for category_value in UnitCategory.values:
+        ranked = sorted(
+            (r for r in results if r.category == category_value), key=lambda r: -r.total
+        )
+        previous: Decimal | None = None
+        for position, result in enumerate(ranked, start=1):
+            result.rank = position if result.total != previous else ranked[position - 2].rank
+            previous = result.total
+    return sorted(results, key=lambda r: (r.category, r.rank))
+
+
+# --- the annual report ------------------------------------------------------------------
+
+
+def reports_for(user: Any) -> QuerySet[AnnualReport]:
+    reports: QuerySet[AnnualReport] = AnnualReport.objects.visible_to(user)
+    return reports.select_related("plan").order_by("-year", "plan_id")
+
+
+def report_deadlines(user: Any) -> list[dict[str, Any]]:
+    """The open 报送 / 公开 dates of the user's reports, with their working-day state."""
+    from fazhi.workdays.deadlines import deadline_state
+
+    found = []
+    for report in reports_for(user):
+        for label, due, done in (
+            ("报送", report.submit_due_on, report.submitted_on),
+            ("公开", report.publish_due_on, report.published_on),
+        ):
+            state = None if done else deadline_state(due)
+            found.append(
+                {"report": report, "label": label, "due": due, "done": done, "state": state}
+            )
+    return found
+
+
+# --- 指标佐证 (public, no login) ---------------------------------------------------------
+
+
+def published_years() -> list[int]:
+    return sorted(set(Publication.objects.values_list("year", flat=True)), reverse=True)
+
+
+def publications(year: int) -> QuerySet[Publication]:
+    return (
+        Publication.objects.filter(year=year)
+        .select_related("indicator")
+        .order_by("indicator__code")
+    )
+
+
+def publication(year: int, pk: int) -> Publication:
+    found: Publication = get_object_or_404(
+        Publication.objects.select_related("indicator"), year=year, pk=pk
+    )
+    return found

@@ -1,0 +1,1 @@
+"""Indicator sources of modules that do not register their own (see ``registry``)."""
