@@ -363,7 +363,7 @@ def annual_table(*, user: Any, year: int, unit_id: int | None = None) -> AnnualT
     label = "全部可见单位"
     if unit_id is not None:
         base = base.filter(owner_unit_id=unit_id)
-        unit = Organisation.objects.filter(pk=unit_id).first()
+        unit = Organisation.objects.visible_to(user).filter(pk=unit_id).first()
         label = unit.name if unit else label
     table = AnnualTable(year=year, unit_label=label)
     table.new = TableRow(

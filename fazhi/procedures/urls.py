@@ -1,6 +1,11 @@
-"""Pages of the procedures module (staff, behind login)."""
+"""Pages of the procedures module (staff, behind login): a case's timeline and documents."""
 
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, path
+
+from fazhi.procedures import views
 
 app_name = "procedures"
-urlpatterns: list[URLPattern | URLResolver] = []
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("<int:pk>/", views.timeline, name="timeline"),
+    path("<int:pk>/documents/<int:doc>/", views.document, name="document"),
+]

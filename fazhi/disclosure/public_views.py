@@ -1,0 +1,217 @@
+"""Public pages (no login): apply on the portal, look a request up, see its status and
+documents, supply the 补正.
+
+Who may see a request: whoever holds its query code AND the last four digits of the phone
+number given in it. A correct pair grants the browser session access to that one request
+(the session is what the status page checks); the code alone, e.g. from a forwarded URL,
+shows nothing. Failed look-ups are counted per code and stop after ten an hour.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from fazhi.disclosure import selectors, services, uploads
+from fazhi.disclosure.forms import LookupForm, PublicApplicationForm, SupplyForm
+from fazhi.disclosure.models import DisclosureRequest
+from fazhi.disclosure.procedure import CORRECTION, PROCEDURE
+
+SESSION_KEY = "disclosure_access"
+MAX_FAILURES = 10
+
+
+def _grant(request: HttpRequest, found: DisclosureRequest) -> None:
+    granted = list(request.session.get(SESSION_KEY, []))
+    if found.query_code not in granted:
+        granted = [*granted[-19:], found.query_code]
+    request.session[SESSION_KEY] = granted
+
+
+def _granted(request: HttpRequest, code: str) -> DisclosureRequest | None:
+    code = services.normalise_code(code)
+    if code not in request.session.get(SESSION_KEY, []):
+        return None
+    found: DisclosureRequest | None = (
+        DisclosureRequest.objects.select_related("case", "owner_unit")
+        .filter(query_code=code)
+        .first()
+    )
+    return found
+
+
+def _desks() -> list[tuple[int, str]]:
+    return [(d.unit.pk, d.unit.name) for d in services.desks_online()]
+
+
+@login_not_required
+@csrf_exempt  # checked below, once the size-limiting upload handler is in place
+@require_http_methods(["GET", "POST"])
+def apply(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST" and uploads.too_large(request):
+        form = PublicApplicationForm(desks=_desks())
+        return _apply_page(request, form, error=uploads.TOO_LARGE, status=413)
+    handler = uploads.install(request) if request.method == "POST" else None
+    return _apply(request, handler)
+
+
+@csrf_protect
+def _apply(request: HttpRequest, handler: uploads.SizeLimitHandler | None) -> HttpResponse:
+    if request.method != "POST":
+        return _apply_page(request, PublicApplicationForm(desks=_desks()))
+    form = PublicApplicationForm(request.POST, request.FILES, desks=_desks())
+    if handler is not None and handler.exceeded:
+        return _apply_page(request, form, error=uploads.TOO_LARGE, status=413)
+    if not form.is_valid():
+        return _apply_page(request, form, status=400)
+    try:
+        attachment = uploads.checked_upload("attachment", request.FILES.get("attachment"))
+        created = services.disclosure_submit(
+            unit_id=form.cleaned_data["unit"], application=form.application(),
+            attachment=attachment,
+        )  # fmt: skip
+    except ValidationError as exc:
+        return _apply_page(request, form, error="；".join(exc.messages), status=400)
+    _grant(request, created)
+    request.session["disclosure_submitted"] = created.query_code
+    return redirect("disclosure_public:submitted")
+
+
+def _apply_page(
+    request: HttpRequest, form: PublicApplicationForm, *, error: str = "", status: int = 200
+) -> HttpResponse:
+    return render(
+        request,
+        "disclosure/public/apply.html",
+        {"form": form, "error": error, "max_mb": uploads.MAX_BYTES // 1024 // 1024},
+        status=status,
+    )
+
+
+@login_not_required
+@require_GET
+def submitted(request: HttpRequest) -> HttpResponse:
+    code = request.session.get("disclosure_submitted", "")
+    found = _granted(request, code) if code else None
+    if found is None:
+        return redirect("disclosure_public:lookup")
+    return render(request, "disclosure/public/submitted.html", {"req": found})
+
+
+@login_not_required
+@require_http_methods(["GET", "POST"])
+def lookup(request: HttpRequest) -> HttpResponse:
+    form = LookupForm(request.POST or None, initial={"code": request.GET.get("code", "")[:16]})
+    error = ""
+    if request.method == "POST" and form.is_valid():
+        code = services.normalise_code(form.cleaned_data["code"])
+        key = f"disclosure-lookup-fail:{code}"
+        if int(cache.get(key, 0)) >= MAX_FAILURES:
+            error = "该查询码的查询失败次数过多，请一小时后再试，或联系受理机关"
+        else:
+            found = services.applicant_request(code, form.cleaned_data["phone_last4"])
+            if found is not None:
+                _grant(request, found)
+                return redirect("disclosure_public:status", code=found.query_code)
+            cache.set(key, int(cache.get(key, 0)) + 1, 3600)
+            error = "查询码或电话号码后四位不正确"
+    return render(
+        request,
+        "disclosure/public/lookup.html",
+        {"form": form, "error": error},
+        status=400 if error else 200,
+    )
+
+
+@login_not_required
+@require_GET
+def status(request: HttpRequest, code: str) -> HttpResponse:
+    found = _granted(request, code)
+    if found is None:
+        return redirect(
+            reverse("disclosure_public:lookup") + f"?code={services.normalise_code(code)}"
+        )
+    return render(request, "disclosure/public/status.html", _status_context(found))
+
+
+def _status_context(found: DisclosureRequest, form: SupplyForm | None = None) -> dict[str, Any]:
+    case = found.case
+    events = [
+        {"on": e.on, "label": e.label}
+        for e in case.events.order_by("seq").only("on", "label", "action")
+        if e.action not in ("consult", "consult_done")  # the third party is not the applicant's
+    ]
+    return {
+        "req": found,
+        "case": case,
+        "state_label": PROCEDURE.state_label(case.state),
+        "status": selectors.row_status(case),
+        "documents": selectors.documents_for_applicant(found),
+        "events": events,
+        "can_supply": case.state == CORRECTION,
+        "supply_form": form or SupplyForm(),
+        "correction_items": (
+            case.events.filter(action="ask_correction").values_list("data", flat=True).first() or {}
+        ).get("items", ""),
+    }
+
+
+@login_not_required
+@require_GET
+def status_document(request: HttpRequest, code: str, doc: int) -> HttpResponse:
+    found = _granted(request, code)
+    document = selectors.applicant_document(found, doc) if found else None
+    if document is None:
+        raise Http404("文书不存在")
+    from urllib.parse import quote
+
+    response = HttpResponse(bytes(document.content), content_type=document.content_type)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(document.filename)}"
+    return response
+
+
+@login_not_required
+@csrf_exempt  # checked below, once the size-limiting upload handler is in place
+@require_POST
+def supply(request: HttpRequest, code: str) -> HttpResponse:
+    found = _granted(request, code)
+    if found is None:
+        return redirect("disclosure_public:lookup")
+    if uploads.too_large(request):
+        messages.error(request, uploads.TOO_LARGE)
+        return redirect("disclosure_public:status", code=found.query_code)
+    handler = uploads.install(request)
+    return _supply(request, found, handler)
+
+
+@csrf_protect
+def _supply(
+    request: HttpRequest, found: DisclosureRequest, handler: uploads.SizeLimitHandler
+) -> HttpResponse:
+    form = SupplyForm(request.POST, request.FILES)
+    if handler.exceeded:
+        messages.error(request, uploads.TOO_LARGE)
+        return redirect("disclosure_public:status", code=found.query_code)
+    if not form.is_valid():
+        return render(
+            request, "disclosure/public/status.html", _status_context(found, form), status=400
+        )
+    try:
+        attachment = uploads.checked_upload("attachment", request.FILES.get("attachment"))
+        services.disclosure_supply(
+            request=found, text=form.cleaned_data["text"], attachment=attachment
+        )
+    except ValidationError as exc:
+        messages.error(request, "补正未提交：" + "；".join(exc.messages))
+        return redirect("disclosure_public:status", code=found.query_code)
+    messages.success(request, "补正材料已提交，答复期限自今日起重新计算。")
+    return redirect("disclosure_public:status", code=found.query_code)

@@ -1,0 +1,127 @@
+"""Staff pages with the three personas: the owner sees and acts, the supervisor sees, the
+other county gets 404 or nothing."""
+
+from __future__ import annotations
+
+import io
+
+import openpyxl
+import pytest
+
+from fazhi.disclosure.models import DisclosureRequest
+from tests.conftest import client_for
+from tests.disclosure.helpers import D, act, fresh, register
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def request_a(world):
+    return register(world, on=D(2026, 9, 28), applicant_name="孙丽")  # due 2026-10-30
+
+
+def test_the_list_shows_open_requests_to_their_unit_and_the_supervisor_only(world, request_a):
+    fresh_one = register(world, on=D(2026, 11, 20), applicant_name="周杰")
+    for user in (world.clerk_a, world.supervisor):
+        page = client_for(user).get("/disclosure/").content.decode()
+        assert "孙丽" in page
+        # Overdue (due 10-30) before the later one.
+        assert page.index("孙丽") < page.index("周杰")
+        assert "已超期" in page
+        assert "到期日如何计算" in page
+    assert "孙丽" not in client_for(world.clerk_b).get("/disclosure/").content.decode()
+    overdue = client_for(world.clerk_a).get("/disclosure/?deadline=overdue").content.decode()
+    assert "孙丽" in overdue
+    assert "周杰" not in overdue
+    assert fresh_one.case.due_on > D(2026, 11, 30)
+
+
+def test_the_list_exports_to_excel(world, request_a):
+    response = client_for(world.clerk_a).get("/disclosure/?format=xlsx")
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][0] == "案号"
+    assert rows[1][2] == "孙丽"
+    assert rows[1][7] == "2026-10-30"
+    empty = client_for(world.clerk_b).get("/disclosure/?format=xlsx")
+    assert len(list(openpyxl.load_workbook(io.BytesIO(empty.content)).active.iter_rows())) == 1
+
+
+def test_detail_timeline_and_documents_follow_the_scope(world, request_a):
+    doc = request_a.case.documents.get()
+    urls = [
+        f"/disclosure/{request_a.pk}/",
+        f"/cases/{request_a.case_id}/",
+        f"/cases/{request_a.case_id}/documents/{doc.pk}/",
+    ]
+    for url in urls:
+        assert client_for(world.clerk_a).get(url).status_code == 200, url
+        assert client_for(world.supervisor).get(url).status_code == 200, url
+        assert client_for(world.clerk_b).get(url).status_code == 404, url
+    timeline = client_for(world.clerk_a).get(urls[1]).content.decode()
+    assert "登记受理" in timeline
+    assert "第 20 个工作日为 2026-10-30" in timeline
+
+
+def test_the_office_replies_through_the_page(world, request_a):
+    client = client_for(world.clerk_a)
+    version = fresh(request_a).case.version
+    response = client.post(
+        f"/disclosure/{request_a.pk}/act/reply/",
+        {"reply-on": "2026-10-29", "reply-version": version, "reply-reply_type": "public",
+         "reply-reply_text": "予以公开，见附件。"},
+    )  # fmt: skip
+    assert response.status_code == 302
+    assert fresh(request_a).case.state == "replied"
+    # The same form sent again (a double click) is refused with the refresh message.
+    again = client.post(
+        f"/disclosure/{request_a.pk}/act/reply/",
+        {"reply-on": "2026-10-29", "reply-version": version, "reply-reply_type": "public",
+         "reply-reply_text": "予以公开，见附件。"},
+        follow=True,
+    )  # fmt: skip
+    assert "该申请已被他人处理，请刷新" in again.content.decode()
+    assert fresh(request_a).case.events.filter(action="reply").count() == 1
+
+
+def test_the_supervisor_sees_no_action_forms_and_cannot_post_one(world, request_a):
+    page = client_for(world.supervisor).get(f"/disclosure/{request_a.pk}/").content.decode()
+    assert 'data-action="reply"' not in page
+    response = client_for(world.supervisor).post(
+        f"/disclosure/{request_a.pk}/act/withdraw/",
+        {"withdraw-on": "2026-10-09", "withdraw-version": 1, "withdraw-reason": "x"},
+    )
+    assert response.status_code in (302, 403)
+    assert fresh(request_a).case.state == "received"
+    other = client_for(world.clerk_b).post(
+        f"/disclosure/{request_a.pk}/act/withdraw/",
+        {"withdraw-on": "2026-10-09", "withdraw-version": 1, "withdraw-reason": "x"},
+    )
+    assert other.status_code == 404
+
+
+def test_the_office_registers_a_request_and_bad_input_changes_nothing(world):
+    client = client_for(world.clerk_a)
+    good = {
+        "channel": "in_person", "submitted_on": "2026-09-24", "applicant_type": "person",
+        "applicant_name": "吴刚", "phone": "13800001111",
+        "description": "临川区2025年财政预算执行情况",
+    }  # fmt: skip
+    response = client.post("/disclosure/new/", good)
+    assert response.status_code == 302
+    created = DisclosureRequest.objects.get(applicant_name="吴刚")
+    assert created.case.due_on == D(2026, 10, 29)
+    bad = client.post(
+        "/disclosure/new/", {**good, "applicant_name": "郑", "phone": "", "description": "x"}
+    )
+    assert bad.status_code == 400
+    assert "联系方式" in bad.content.decode()
+    assert not DisclosureRequest.objects.filter(applicant_name="郑").exists()
+    assert client_for(world.supervisor).get("/disclosure/new/").status_code == 403
+
+
+def test_a_paused_request_shows_the_third_partys_deadline(world, request_a):
+    act(world, request_a, "consult", D(2026, 10, 13), party="某公司", matter="商业秘密")
+    page = client_for(world.clerk_a).get(f"/disclosure/{request_a.pk}/").content.decode()
+    assert "计时中止" in page
+    assert "第三方提出意见期限：2026-11-03" in page
