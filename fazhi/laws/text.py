@@ -41,12 +41,12 @@ def tokens(text: str) -> list[str]:
     Distinct, order not significant: exact phrase semantics come from re-checking the text.
     """
     seen: set[str] = set()
-    for match in _TOKEN_RUNS.finditer(text):
-        run = match.group()
+    for run in _TOKEN_RUNS.findall(text):
         if run[0].isascii() or len(run) == 1:
             seen.add(run)
         else:
-            seen.update(run[i : i + 2] for i in range(len(run) - 1))
+            # Pairs of neighbouring characters, built in C rather than by slicing.
+            seen.update(map(str.__add__, run[:-1], run[1:]))
     return list(seen)
 
 

@@ -88,7 +88,7 @@ class DatabaseBackend:
             docs = list(SearchDoc.objects.filter(document_id__in=ids))
             if not docs:
                 return
-            chunks = list(SearchChunk.objects.filter(doc_id__in=ids).only("id", "text"))
+            chunks = list(SearchChunk.objects.filter(doc_id__in=ids).only("id", "doc_id", "text"))
             with connection.cursor() as cursor:
                 self.delete_fulltext(cursor, docs, chunks)
             SearchChunk.objects.filter(doc_id__in=ids).delete()

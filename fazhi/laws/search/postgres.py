@@ -54,6 +54,7 @@ class PostgresBackend(DatabaseBackend):
         return " | ".join(f"({g})" for g in groups)
 
     def insert(self, built: list[IndexedDocument]) -> None:
+        chunk_tokens = {c.id: tokens(c.text) for b in built for c in b.chunks}
         with connection.cursor() as cursor:
             cursor.executemany(
                 "INSERT INTO laws_searchdoc (document_id, version_id, rank_key, title, kind, "
@@ -62,27 +63,30 @@ class PostgresBackend(DatabaseBackend):
                 "array_to_tsvector(%s::text[]), array_to_tsvector(%s::text[]))",
                 [
                     (
-                        d.document_id,
-                        d.version_id,
-                        d.rank_key,
-                        d.title,
-                        d.kind,
-                        d.status,
-                        d.issuing_body,
-                        d.year,
-                        d.version_date,
-                        d.body,
-                        tokens(d.body),
-                        tokens(d.title),
+                        b.doc.document_id,
+                        b.doc.version_id,
+                        b.doc.rank_key,
+                        b.doc.title,
+                        b.doc.kind,
+                        b.doc.status,
+                        b.doc.issuing_body,
+                        b.doc.year,
+                        b.doc.version_date,
+                        b.doc.body,
+                        # The body is the title and the chunks joined: its tokens are the union.
+                        sorted(
+                            set(tokens(b.doc.title)).union(*(chunk_tokens[c.id] for c in b.chunks))
+                        ),
+                        tokens(b.doc.title),
                     )
-                    for d in (b.doc for b in built)
+                    for b in built
                 ],
             )
             cursor.executemany(
                 "INSERT INTO laws_searchchunk (id, doc_id, provision_id, label, anchor, text, tsv) "
                 "VALUES (%s, %s, %s, %s, %s, %s, array_to_tsvector(%s::text[]))",
                 [
-                    (c.id, c.doc_id, c.provision_id, c.label, c.anchor, c.text, tokens(c.text))
+                    (c.id, c.doc_id, c.provision_id, c.label, c.anchor, c.text, chunk_tokens[c.id])
                     for b in built
                     for c in b.chunks
                 ],

@@ -68,9 +68,19 @@ class SqliteBackend(DatabaseBackend):
                 return f"INSERT INTO {table}({table}, rowid, tokens) VALUES ('{command}', %s, %s)"  # noqa: S608
             return f"INSERT INTO {table}(rowid, tokens) VALUES (%s, %s)"  # noqa: S608
 
-        cursor.executemany(sql("laws_doc_fts"), [(d.rank_key, _tokens(d.body)) for d in docs])
+        chunk_tokens = {c.id: tokens(c.text) for c in chunks}
+        body_tokens = {d.document_id: set(tokens(d.title)) for d in docs}
+        for c in chunks:
+            body_tokens[c.doc_id].update(chunk_tokens[c.id])
+        # The body is the title and the chunks joined by newlines: its tokens are their union.
+        cursor.executemany(
+            sql("laws_doc_fts"),
+            [(d.rank_key, " ".join(sorted(body_tokens[d.document_id]))) for d in docs],
+        )
         cursor.executemany(sql("laws_title_fts"), [(d.rank_key, _tokens(d.title)) for d in docs])
-        cursor.executemany(sql("laws_chunk_fts"), [(c.id, _tokens(c.text)) for c in chunks])
+        cursor.executemany(
+            sql("laws_chunk_fts"), [(c.id, " ".join(sorted(chunk_tokens[c.id]))) for c in chunks]
+        )
 
     def delete_fulltext(
         self, cursor: Any, docs: list[SearchDoc], chunks: list[SearchChunk]
