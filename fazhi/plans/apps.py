@@ -11,6 +11,12 @@ def _can_import(user: Any) -> bool:
     return bool(user.is_authenticated and user.has_fazhi_perm(Permission.SUPERVISE))
 
 
+def _reports(user: Any) -> bool:
+    from fazhi.core.models import Permission
+
+    return bool(user.is_authenticated and user.unit_id and user.has_fazhi_perm(Permission.REPORT))
+
+
 class PlansConfig(AppConfig):
     name = "fazhi.plans"
     label = "plans"
@@ -18,8 +24,21 @@ class PlansConfig(AppConfig):
 
     def ready(self) -> None:
         from fazhi.core import nav
+        from fazhi.plans import selectors, services
+        from fazhi.workdays.registry import register_due_recomputer
 
+        nav.register(nav.NavItem("实施方案", "我的任务", "plans:mine", order=195, allowed=_reports))
         nav.register(nav.NavItem("实施方案", "方案台账", "plans:ledger", order=200))
+        nav.register(nav.NavItem("实施方案", "督办", "plans:notices", order=205))
+        nav.register(nav.NavItem("实施方案", "通知", "plans:notifications", order=207))
         nav.register(
             nav.NavItem("实施方案", "方案导入", "plans:import", order=210, allowed=_can_import)
         )
+        for label, count, url, order in (
+            ("我的任务", selectors.count_my_tasks, "plans:mine", 200),
+            ("逾期任务", selectors.count_overdue, "plans:mine", 201),
+            ("待办督办", selectors.count_open_notices, "plans:notices", 202),
+            ("未读通知", selectors.count_unread, "plans:notifications", 203),
+        ):
+            nav.register_count(nav.HomeCount(label, count, url, order))
+        register_due_recomputer("plans.supervision", services.recompute_notice_due_dates)

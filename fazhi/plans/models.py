@@ -1,5 +1,7 @@
 """Plans and their task ledger: 方案 → 章 → 措施 → 任务 (lead/responsible units, due date),
-targets (指标), the original file, and the import draft kept until a person confirms it."""
+targets (指标), the original file, the import draft kept until a person confirms it, and the
+work on the ledger: progress reports (进展) with evidence, the lead unit's consolidated report
+(汇总) and the supervisor's decision, 督办单, in-app notifications and Excel re-imports."""
 
 from __future__ import annotations
 
@@ -67,10 +69,25 @@ class PlanQuerySet(ScopedQuerySet):
         return self.filter(owned | Q(pk__in=assigned))
 
 
+class ReportFrequency(models.TextChoices):
+    MONTHLY = "monthly", "按月"
+    QUARTERLY = "quarterly", "按季度"
+    HALF_YEARLY = "half_yearly", "按半年"
+    YEARLY = "yearly", "按年"
+
+
 class Plan(ScopedModel):
     """方案: owned by the importing user's unit; its original file is kept with it."""
 
     title = models.CharField("标题", max_length=255)
+    report_frequency = models.CharField(
+        "报送周期",
+        max_length=16,
+        choices=ReportFrequency.choices,
+        default=ReportFrequency.QUARTERLY,
+    )
+    # A period's reports are due this many working days after the period ends.
+    report_workdays = models.PositiveSmallIntegerField("报送时限（期末后工作日）", default=5)
     source = models.OneToOneField(
         SourceFile, verbose_name="原件", on_delete=models.PROTECT, related_name="plan"
     )
@@ -162,6 +179,12 @@ class Task(models.Model):
     deadline_ongoing = models.BooleanField("长期任务", default=False)
     # The next date the task is due (the date, or the next yearly date); None = no date.
     due_on = models.DateField("到期日", null=True, blank=True, db_index=True)
+    # Facts the derived status is computed from (fazhi.plans.status), kept by the services.
+    reported_at = models.DateTimeField("最近报送", null=True, blank=True)
+    completed_on = models.DateField("审核确认完成日", null=True, blank=True)
+    current_consolidation = models.ForeignKey(
+        "Consolidation", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     objects = TaskQuerySet.as_manager()
 
@@ -256,3 +279,283 @@ class PlanDraft(models.Model):
 
     def __str__(self) -> str:
         return str(self.data.get("title") or self.source.name)
+
+
+# --- the work on the ledger --------------------------------------------------------
+
+
+def _overseen_q(user: Any) -> Q:
+    """Rows (with a ``task``) of tasks whose plan the user owns or which a unit in the user's
+    scope leads: the lead unit reviews its units' reports."""
+    plan_owner = scope_q(
+        user,
+        unit_path="task__plan__owner_unit_path",
+        division_path="task__plan__owner_division_path",
+        owner="task__plan__created_by",
+    )
+    unit_scope = scope_q(
+        user, unit_path="organisation__path", division_path="organisation__division__path",
+        owner=None,
+    )  # fmt: skip
+    if unit_scope == NOTHING:
+        return plan_owner
+    leads = Task.lead_units.through.objects.filter(unit_scope, task_id=OuterRef("task_id"))
+    return plan_owner | Q(Exists(leads))
+
+
+class SelfState(models.TextChoices):
+    NOT_STARTED = "not_started", "未开始"
+    IN_PROGRESS = "in_progress", "推进中"
+    COMPLETED = "completed", "已完成"
+
+
+class ReviewState(models.TextChoices):
+    SUBMITTED = "submitted", "已报送"
+    RETURNED = "returned", "已退回"
+    ACCEPTED = "accepted", "已通过"
+
+
+class ReportQuerySet(ScopedQuerySet):
+    def visible_to(self, user: Any) -> ReportQuerySet:
+        """The reporting unit's scope, the plan owner's scope, and the task's lead units."""
+        owned = scope_q(
+            user, unit_path="owner_unit_path", division_path="owner_division_path",
+            owner="created_by",
+        )  # fmt: skip
+        return self.filter(owned | _overseen_q(user))
+
+
+class ProgressReport(ScopedModel):
+    """进展: what one unit did on one task in one reporting period. A correction is a new
+    version; the one in force has ``is_current`` (one per task, unit and period)."""
+
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="reports")
+    period_key = models.CharField("报告期", max_length=16)
+    period_start = models.DateField("报告期起")
+    text = models.TextField("进展情况")
+    self_state = models.CharField("自评", max_length=16, choices=SelfState.choices)
+    state = models.CharField(
+        "审核", max_length=16, choices=ReviewState.choices, default=ReviewState.SUBMITTED
+    )
+    version = models.PositiveIntegerField("版本", default=1)
+    is_current = models.BooleanField("现行版本", default=True)
+    return_comment = models.TextField("退回意见", blank=True)
+    submitted_at = models.DateTimeField("报送时间", auto_now_add=True)
+
+    objects: ClassVar[Any] = ReportQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "进展报告"
+        verbose_name_plural = "进展报告"
+        ordering: ClassVar[list[str]] = ["-period_start", "-version"]
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.UniqueConstraint(
+                fields=["task", "owner_unit", "period_key"],
+                condition=Q(is_current=True),
+                name="plans_report_one_current",
+            ),
+            models.UniqueConstraint(
+                fields=["task", "owner_unit", "period_key", "version"],
+                name="plans_report_version_unique",
+            ),
+        ]
+        indexes: ClassVar[list[models.Index]] = [
+            models.Index(fields=["task", "period_key", "is_current"], name="plans_report_period"),
+            models.Index(fields=["owner_unit", "state", "is_current"], name="plans_report_unit"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.task_id} {self.period_key} {self.text[:20]}"
+
+
+class EvidenceQuerySet(models.QuerySet["Evidence"]):
+    def visible_to(self, user: Any) -> EvidenceQuerySet:
+        return self.filter(report__in=ProgressReport.objects.visible_to(user).values("pk"))
+
+
+class Evidence(models.Model):
+    """佐证材料: a file attached to a report, checked by content, kept in the database with
+    its SHA-256 (one transaction and one backup with the report it proves)."""
+
+    report = models.ForeignKey(ProgressReport, on_delete=models.CASCADE, related_name="evidence")
+    name = models.CharField("文件名", max_length=255)
+    kind = models.CharField("类型", max_length=8)
+    size = models.PositiveIntegerField("大小（字节）")
+    sha256 = models.CharField("SHA-256", max_length=64, db_index=True)
+    content = models.BinaryField("内容")
+    uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
+
+    objects = EvidenceQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "佐证材料"
+        verbose_name_plural = "佐证材料"
+        ordering: ClassVar[list[str]] = ["pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ConsolidationQuerySet(ScopedQuerySet):
+    def visible_to(self, user: Any) -> ConsolidationQuerySet:
+        owned = scope_q(
+            user, unit_path="owner_unit_path", division_path="owner_division_path",
+            owner="created_by",
+        )  # fmt: skip
+        return self.filter(owned | _overseen_q(user))
+
+
+class Consolidation(ScopedModel):
+    """汇总报告: the lead unit's report on a task for a period, built on its units' reports,
+    and the supervisor's decision on it (通过 / 退回 with comments)."""
+
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="consolidations")
+    period_key = models.CharField("报告期", max_length=16)
+    period_start = models.DateField("报告期起")
+    text = models.TextField("汇总进展")
+    self_state = models.CharField("自评", max_length=16, choices=SelfState.choices)
+    state = models.CharField(
+        "审核", max_length=16, choices=ReviewState.choices, default=ReviewState.SUBMITTED
+    )
+    version = models.PositiveIntegerField("版本", default=1)
+    is_current = models.BooleanField("现行版本", default=True)
+    reports = models.ManyToManyField(ProgressReport, verbose_name="所含单位进展", blank=True)
+    submitted_at = models.DateTimeField("报送时间", auto_now_add=True)
+    decided_by = models.ForeignKey(
+        "core.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField("审核时间", null=True, blank=True)
+    comment = models.TextField("审核意见", blank=True)
+
+    objects: ClassVar[Any] = ConsolidationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "汇总报告"
+        verbose_name_plural = "汇总报告"
+        ordering: ClassVar[list[str]] = ["-period_start", "-version"]
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.UniqueConstraint(
+                fields=["task", "period_key"],
+                condition=Q(is_current=True),
+                name="plans_consolidation_one_current",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.task_id} {self.period_key} 第{self.version}版"
+
+
+class NoticeQuerySet(ScopedQuerySet):
+    def visible_to(self, user: Any) -> NoticeQuerySet:
+        """The unit chased (and its scope), and the plan owner's scope."""
+        owned = scope_q(
+            user, unit_path="owner_unit_path", division_path="owner_division_path",
+            owner="created_by",
+        )  # fmt: skip
+        plan_owner = scope_q(
+            user, unit_path="task__plan__owner_unit_path",
+            division_path="task__plan__owner_division_path", owner="task__plan__created_by",
+        )  # fmt: skip
+        return self.filter(owned | plan_owner)
+
+
+class SupervisionNotice(ScopedModel):
+    """督办单: issued to one unit (its owner) on one task; the unit replies by a due date
+    counted in working days. Overdue is derived from ``reply_due_on``, never stored."""
+
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="notices")
+    number = models.CharField("编号", max_length=32, blank=True)
+    reason = models.TextField("督办事由")
+    requirement = models.TextField("督办要求")
+    reply_workdays = models.PositiveSmallIntegerField("回复时限（工作日）")
+    issued_on = models.DateField("签发日期")
+    reply_due_on = models.DateField("回复期限", db_index=True)
+    issued_at = models.DateTimeField("签发时间", auto_now_add=True)
+    reply_text = models.TextField("回复内容", blank=True)
+    replied_by = models.ForeignKey(
+        "core.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    replied_at = models.DateTimeField("回复时间", null=True, blank=True)
+
+    objects: ClassVar[Any] = NoticeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "督办单"
+        verbose_name_plural = "督办单"
+        ordering: ClassVar[list[str]] = ["-issued_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.number or f"督办单 {self.pk}"
+
+
+class NotificationQuerySet(models.QuerySet["Notification"]):
+    def visible_to(self, user: Any) -> NotificationQuerySet:
+        """A notification is its recipient's alone."""
+        if user is None or not user.is_authenticated:
+            return self.none()
+        return self.filter(recipient=user)
+
+
+class Notification(models.Model):
+    """站内通知: new tasks, returns, 督办, approaching deadlines."""
+
+    recipient = models.ForeignKey(
+        "core.User", on_delete=models.CASCADE, related_name="plan_notifications"
+    )
+    kind = models.CharField("类型", max_length=16)
+    text = models.CharField("内容", max_length=500)
+    url = models.CharField("链接", max_length=255, blank=True)
+    created_at = models.DateTimeField("时间", auto_now_add=True)
+    read_at = models.DateTimeField("已读时间", null=True, blank=True)
+    # Reminders carry a key so that a daily run sends each one once.
+    dedupe_key = models.CharField(max_length=64, blank=True)
+
+    objects = NotificationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "通知"
+        verbose_name_plural = "通知"
+        ordering: ClassVar[list[str]] = ["-created_at", "-pk"]
+        indexes: ClassVar[list[models.Index]] = [
+            models.Index(fields=["recipient", "read_at"], name="plans_notification_unread"),
+        ]
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.UniqueConstraint(
+                fields=["recipient", "dedupe_key"],
+                condition=~Q(dedupe_key=""),
+                name="plans_notification_once",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.text[:40]
+
+
+class LedgerImportQuerySet(models.QuerySet["LedgerImport"]):
+    def visible_to(self, user: Any) -> LedgerImportQuerySet:
+        if user is None or not user.is_authenticated:
+            return self.none()
+        return self.filter(owner=user)
+
+
+class LedgerImport(models.Model):
+    """An Excel ledger brought back, checked and waiting for its importer to confirm."""
+
+    owner = models.ForeignKey("core.User", on_delete=models.CASCADE, related_name="+")
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="+")
+    period_key = models.CharField("报告期", max_length=16)
+    name = models.CharField("文件名", max_length=255)
+    sha256 = models.CharField("SHA-256", max_length=64)
+    changes = models.JSONField("变更", default=list)
+    refused = models.JSONField("拒绝的行", default=list)
+    created_at = models.DateTimeField("上传时间", auto_now_add=True)
+
+    objects = LedgerImportQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "台账回传"
+        verbose_name_plural = "台账回传"
+        ordering: ClassVar[list[str]] = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.name

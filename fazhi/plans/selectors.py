@@ -3,13 +3,35 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
-from django.db.models import Count, Prefetch, QuerySet
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
+from fazhi.core.models import AuditEvent, Organisation, Permission
 from fazhi.plans.matching import IGNORE, UnitIndex
-from fazhi.plans.models import Chapter, Measure, Plan, PlanDraft, Target, Task
+from fazhi.plans.models import (
+    Chapter,
+    Consolidation,
+    Evidence,
+    Measure,
+    Notification,
+    Plan,
+    PlanDraft,
+    ProgressReport,
+    ReviewState,
+    SupervisionNotice,
+    Target,
+    Task,
+)
+from fazhi.plans.periods import Period, parse_period, period_of
+from fazhi.plans.status import CSS, SEVERITY, Status, overdue_q, task_status, worst
+from fazhi.plans.text import normalise
+from fazhi.workdays.deadlines import DeadlineState, compute_due, deadline_state
+from fazhi.workdays.index import current_calendar
 
 
 def plans_for(user: Any) -> QuerySet[Plan]:
@@ -121,3 +143,513 @@ def unit_rows(draft: PlanDraft, index: UnitIndex) -> list[dict[str, Any]]:
             }
         )
     return rows
+
+
+# --- the work on the ledger ----------------------------------------------------------
+
+
+def current_period(plan: Plan, key: str | None = None) -> Period:
+    """The period asked for (if it parses and is open), else the one today falls in."""
+    today = timezone.localdate()
+    if key:
+        try:
+            period = parse_period(plan.report_frequency, key)
+        except ValidationError:
+            period = None
+        if period is not None and period.is_open(today):
+            return period
+    return period_of(plan.report_frequency, today)
+
+
+def report_due(plan: Plan, period: Period) -> date:
+    """When a period's reports are due: the set number of working days after it ends."""
+    return compute_due(
+        start=period.ends_on, amount=plan.report_workdays, unit="workday", explain=False
+    ).due
+
+
+def progress_for(user: Any, task_ids: list[int], period: Period) -> dict[int, str]:
+    """Each task's progress in ``period`` as far as the user may read it: the consolidated
+    report, else the units' own reports (each marked with its unit)."""
+    result: dict[int, str] = {}
+    for c in Consolidation.objects.visible_to(user).filter(
+        task_id__in=task_ids, period_key=period.key, is_current=True
+    ):
+        result[c.task_id] = c.text
+    rest = [pk for pk in task_ids if pk not in result]
+    if rest:
+        parts: dict[int, list[str]] = {}
+        reports = (
+            ProgressReport.objects.visible_to(user)
+            .filter(task_id__in=rest, period_key=period.key, is_current=True)
+            .select_related("owner_unit")
+            .order_by("owner_unit__path")
+        )
+        for r in reports:
+            parts.setdefault(r.task_id, []).append(f"【{r.owner_unit.display_name}】{r.text}")
+        result.update({pk: "\n".join(texts) for pk, texts in parts.items()})
+    return result
+
+
+@dataclass
+class TaskRow:
+    task: Task
+    status: Status
+    progress: str = ""
+    role: str = ""  # 牵头 / 责任, for a unit's own list
+    own_report: ProgressReport | None = None
+    period: Period | None = None
+    period_due: date | None = None
+
+    @property
+    def css(self) -> str:
+        return CSS[self.status]
+
+
+def _search(tasks: QuerySet[Task], q: str) -> QuerySet[Task]:
+    # A plan has tens to hundreds of tasks: substring matching over the normalised words is
+    # exact and fast enough here; the bigram index is for the large corpora (laws).
+    for term in normalise(q).split():
+        tasks = tasks.filter(text__icontains=term[:50])
+    return tasks
+
+
+def _unit_filter(tasks: QuerySet[Task], unit_id: int | None) -> QuerySet[Task]:
+    if not unit_id:
+        return tasks
+    lead = Task.lead_units.through.objects.filter(organisation_id=unit_id).values("task_id")
+    resp = Task.responsible_units.through.objects.filter(organisation_id=unit_id).values("task_id")
+    return tasks.filter(Q(pk__in=lead) | Q(pk__in=resp))
+
+
+def task_rows(
+    user: Any,
+    plan: Plan,
+    *,
+    period: Period,
+    q: str = "",
+    unit_id: int | None = None,
+    status: str = "",
+) -> list[TaskRow]:
+    """The tasks of ``plan`` the user may see, with derived status and period progress."""
+    tasks: QuerySet[Task] = Task.objects.visible_to(user).filter(plan=plan)
+    tasks = _unit_filter(_search(tasks, q), unit_id)
+    tasks = (
+        tasks.select_related("measure", "measure__chapter", "current_consolidation")
+        .prefetch_related("lead_units", "responsible_units")
+        .order_by("measure__number", "position")
+    )
+    today = timezone.localdate()
+    cal = current_calendar()
+    rows = [TaskRow(t, task_status(t, today=today, calendar=cal)) for t in tasks]
+    if status:
+        rows = [r for r in rows if r.status == status]
+    progress = progress_for(user, [r.task.pk for r in rows], period)
+    for row in rows:
+        row.progress = progress.get(row.task.pk, "")
+    return rows
+
+
+@dataclass
+class Group:
+    title: str
+    rows: list[TaskRow]
+    anchor: str = ""
+    chapter: str = ""
+
+
+def group_rows(rows: list[TaskRow], by: str) -> list[Group]:
+    """Ledger views: by chapter and measure (default), by unit, or by status."""
+    groups: dict[Any, Group] = {}
+    if by == "unit":
+        for row in rows:
+            units = [*row.task.lead_units.all(), *row.task.responsible_units.all()]
+            for unit in units:
+                group = groups.setdefault(unit.path, Group(unit.display_name, [], f"u{unit.pk}"))
+                group.rows.append(row)
+        return [groups[k] for k in sorted(groups)]
+    if by == "status":
+        for row in rows:
+            groups.setdefault(row.status, Group(str(row.status), [], CSS[row.status])).rows.append(
+                row
+            )
+        return [groups[s] for s in SEVERITY if s in groups]
+    for row in rows:
+        m = row.task.measure
+        chapter = f"({m.chapter.number}){m.chapter.title}" if m.chapter else ""
+        groups.setdefault(
+            m.pk, Group(f"{m.number}. {m.title}", [], f"m{m.number}", chapter)
+        ).rows.append(row)
+    return list(groups.values())
+
+
+def status_counts(rows: list[TaskRow]) -> list[tuple[str, str, int]]:
+    counts = dict.fromkeys(SEVERITY, 0)
+    for row in rows:
+        counts[row.status] += 1
+    return [(str(s), CSS[s], counts[s]) for s in SEVERITY]
+
+
+def assigned_units(user: Any, plan: Plan) -> list[Any]:
+    """Units holding tasks in ``plan`` that the user may see (for filters and the matrix)."""
+    lead = Task.lead_units.through.objects.filter(task__plan=plan).values("organisation_id")
+    resp = Task.responsible_units.through.objects.filter(task__plan=plan).values("organisation_id")
+    return list(
+        Organisation.objects.visible_to(user)
+        .filter(Q(pk__in=lead) | Q(pk__in=resp))
+        .order_by("path")
+    )
+
+
+def _my_task_ids(unit: Any) -> tuple[QuerySet[Any], QuerySet[Any]]:
+    lead = Task.lead_units.through.objects.filter(organisation_id=unit.pk).values("task_id")
+    resp = Task.responsible_units.through.objects.filter(organisation_id=unit.pk).values("task_id")
+    return lead, resp
+
+
+def my_tasks(user: Any, *, q: str = "", status: str = "") -> list[TaskRow]:
+    """我的任务: what the user's unit leads or shares; urgent first, then by its due date."""
+    unit = getattr(user, "unit", None)
+    if unit is None:
+        return []
+    lead_ids, resp_ids = _my_task_ids(unit)
+    tasks = _search(Task.objects.visible_to(user), q).filter(
+        Q(pk__in=lead_ids) | Q(pk__in=resp_ids)
+    )
+    tasks_list = list(
+        tasks.select_related("plan", "measure", "current_consolidation").order_by(
+            "plan_id", "measure__number", "position"
+        )
+    )
+    ids = [t.pk for t in tasks_list]
+    leads = set(
+        Task.lead_units.through.objects.filter(
+            organisation_id=unit.pk, task_id__in=ids
+        ).values_list("task_id", flat=True)
+    )
+    today = timezone.localdate()
+    cal = current_calendar()
+    periods: dict[int, tuple[Period, date]] = {}
+    for task in tasks_list:
+        if task.plan_id not in periods:
+            period = period_of(task.plan.report_frequency, today)
+            periods[task.plan_id] = (period, report_due(task.plan, period))
+    own = ProgressReport.objects.filter(owner_unit=unit, task_id__in=ids, is_current=True)
+    current = {
+        r.task_id: r for r in own.filter(period_key__in={p.key for p, _ in periods.values()})
+    }
+    returned = set(own.filter(state=ReviewState.RETURNED).values_list("task_id", flat=True))
+    reported = set(
+        ProgressReport.objects.filter(owner_unit=unit, task_id__in=ids)
+        .values_list("task_id", flat=True)
+        .distinct()
+    )
+    rows = []
+    for task in tasks_list:
+        is_lead = task.pk in leads
+        consolidation: Any = task.current_consolidation
+        back = task.pk in returned or (
+            is_lead and consolidation is not None and consolidation.state == ReviewState.RETURNED
+        )
+        state = task_status(
+            task, today=today, calendar=cal, returned=back, reported=task.pk in reported
+        )
+        period, due = periods[task.plan_id]
+        report = current.get(task.pk)
+        if report is not None and report.period_key != period.key:
+            report = None
+        rows.append(TaskRow(task, state, "", "牵头" if is_lead else "责任", report, period, due))
+    if status:
+        rows = [r for r in rows if r.status == status]
+    urgent = {Status.OVERDUE: 0, Status.RETURNED: 1, Status.DUE_SOON: 2}
+    rows.sort(
+        key=lambda r: (
+            urgent.get(r.status, 3),
+            r.task.due_on is None,
+            r.task.due_on or date.max,
+            r.period_due or date.max,
+        )
+    )
+    return rows
+
+
+def count_my_tasks(user: Any) -> int | None:
+    unit = getattr(user, "unit", None)
+    if unit is None or not user.has_fazhi_perm(Permission.REPORT):
+        return None
+    lead, resp = _my_task_ids(unit)
+    return int(Task.objects.filter(Q(pk__in=lead) | Q(pk__in=resp)).count())
+
+
+def count_overdue(user: Any) -> int | None:
+    """Overdue tasks: the unit's own for staff, every visible one for a supervisor."""
+    if not user.is_authenticated:
+        return None
+    today = timezone.localdate()
+    tasks = Task.objects.visible_to(user).filter(overdue_q(today))
+    if not user.has_fazhi_perm(Permission.SUPERVISE):
+        unit = getattr(user, "unit", None)
+        if unit is None:
+            return None
+        lead, resp = _my_task_ids(unit)
+        tasks = tasks.filter(Q(pk__in=lead) | Q(pk__in=resp))
+    return int(tasks.count())
+
+
+def open_notices(user: Any) -> QuerySet[SupervisionNotice]:
+    notices: QuerySet[SupervisionNotice] = SupervisionNotice.objects.visible_to(user)
+    return notices.filter(replied_at__isnull=True)
+
+
+def count_open_notices(user: Any) -> int | None:
+    if not user.is_authenticated:
+        return None
+    notices = open_notices(user)
+    if not user.has_fazhi_perm(Permission.SUPERVISE):
+        notices = notices.filter(owner_unit_id=getattr(user, "unit_id", None))
+    return int(notices.count())
+
+
+def count_unread(user: Any) -> int | None:
+    if not user.is_authenticated:
+        return None
+    return int(Notification.objects.visible_to(user).filter(read_at__isnull=True).count())
+
+
+@dataclass
+class Matrix:
+    measures: list[Measure]
+    rows: list[tuple[Any, list[tuple[Status | None, str]]]]
+
+
+def matrix_for(user: Any, plan: Plan) -> Matrix:
+    """Units × measures, each cell the worst status of the unit's share of the measure."""
+    tasks = list(
+        Task.objects.visible_to(user).filter(plan=plan).select_related("current_consolidation")
+    )
+    by_id = {t.pk: t for t in tasks}
+    units = assigned_units(user, plan)
+    unit_ids = {u.pk for u in units}
+    pairs: dict[tuple[int, int], bool] = {}  # (task, unit) → is lead
+    for through, is_lead in (
+        (Task.responsible_units.through, False),
+        (Task.lead_units.through, True),
+    ):
+        for task_id, unit_id in through.objects.filter(
+            task_id__in=by_id, organisation_id__in=unit_ids
+        ).values_list("task_id", "organisation_id"):
+            pairs[(task_id, unit_id)] = is_lead
+    facts = (
+        ProgressReport.objects.filter(task__plan=plan, owner_unit_id__in=unit_ids)
+        .values("task_id", "owner_unit_id")
+        .annotate(
+            back=Count("pk", filter=Q(is_current=True, state=ReviewState.RETURNED)),
+        )
+    )
+    reported: dict[tuple[int, int], bool] = {
+        (f["task_id"], f["owner_unit_id"]): bool(f["back"]) for f in facts
+    }
+    today = timezone.localdate()
+    cal = current_calendar()
+    measures = list(Measure.objects.filter(plan=plan, tasks__in=tasks).distinct())
+    cells: dict[tuple[int, int], list[Status]] = {}
+    for (task_id, unit_id), is_lead in pairs.items():
+        task = by_id[task_id]
+        consolidation: Any = task.current_consolidation
+        back = reported.get((task_id, unit_id), False) or (
+            is_lead and consolidation is not None and consolidation.state == ReviewState.RETURNED
+        )
+        state = task_status(
+            task, today=today, calendar=cal, returned=back,
+            reported=(task_id, unit_id) in reported or (is_lead and task.reported_at is not None),
+        )  # fmt: skip
+        cells.setdefault((unit_id, task.measure_id), []).append(state)
+    rows = []
+    for unit in units:
+        line: list[tuple[Status | None, str]] = []
+        for measure in measures:
+            cell = worst(cells.get((unit.pk, measure.pk), []))
+            line.append((cell, CSS[cell] if cell else "st-none"))
+        rows.append((unit, line))
+    return Matrix(measures, rows)
+
+
+@dataclass
+class Event:
+    at: Any
+    kind: str
+    title: str
+    unit: str = ""
+    who: str = ""
+    text: str = ""
+    note: str = ""
+    css: str = ""
+    evidence: list[Evidence] = field(default_factory=list)
+
+
+def timeline_for(user: Any, task: Task) -> list[Event]:
+    """Every report, consolidation, decision, 督办 and assignment change on a task, in order."""
+    events: list[Event] = []
+    reports = (
+        ProgressReport.objects.visible_to(user)
+        .filter(task=task)
+        .select_related("owner_unit", "created_by")
+        .prefetch_related("evidence")
+    )
+    for r in reports:
+        events.append(
+            Event(
+                r.submitted_at,
+                "report",
+                f"{r.owner_unit.display_name}报送进展（{r.period_key} 第{r.version}版，自评{r.get_self_state_display()}）",
+                r.owner_unit.display_name,
+                r.created_by.name if r.created_by else "",
+                r.text,
+                evidence=list(r.evidence.all()),
+            )
+        )
+    consolidations = (
+        Consolidation.objects.visible_to(user)
+        .filter(task=task)
+        .select_related("owner_unit", "created_by", "decided_by")
+    )
+    for c in consolidations:
+        events.append(
+            Event(
+                c.submitted_at,
+                "consolidation",
+                f"{c.owner_unit.display_name}报送汇总进展（{c.period_key} 第{c.version}版，自评{c.get_self_state_display()}）",
+                c.owner_unit.display_name,
+                c.created_by.name if c.created_by else "",
+                c.text,
+            )
+        )
+        if c.decided_at is not None:
+            accepted = c.state == ReviewState.ACCEPTED
+            events.append(
+                Event(
+                    c.decided_at,
+                    "decision",
+                    f"审核{'通过' if accepted else '退回'}（{c.period_key} 第{c.version}版）",
+                    "",
+                    c.decided_by.name if c.decided_by else "",
+                    c.comment,
+                    css="ok" if accepted else "bad",
+                )
+            )
+    notices = (
+        SupervisionNotice.objects.visible_to(user)
+        .filter(task=task)
+        .select_related("owner_unit", "created_by", "replied_by")
+    )
+    for n in notices:
+        events.append(
+            Event(
+                n.issued_at,
+                "notice",
+                f"{n.number} 督办{n.owner_unit.display_name}",
+                n.owner_unit.display_name,
+                n.created_by.name if n.created_by else "",
+                f"事由：{n.reason}\n要求：{n.requirement}",
+                f"回复期限 {n.reply_due_on.isoformat()}",
+                css="warn",
+            )
+        )
+        if n.replied_at is not None:
+            events.append(
+                Event(
+                    n.replied_at,
+                    "reply",
+                    f"{n.owner_unit.display_name}回复{n.number}",
+                    n.owner_unit.display_name,
+                    n.replied_by.name if n.replied_by else "",
+                    n.reply_text,
+                )
+            )
+    for a in AuditEvent.objects.filter(
+        action="task.assign", object_type="plans.task", object_id=str(task.pk)
+    ):
+        after = a.after or {}
+        events.append(
+            Event(
+                a.at,
+                "assign",
+                "调整任务分工",
+                "",
+                a.actor_name,
+                f"牵头：{'、'.join(after.get('lead', []))}；责任：{'、'.join(after.get('responsible', [])) or '—'}",
+            )
+        )
+    events.sort(key=lambda e: e.at)
+    return events
+
+
+def notice_state(notice: SupervisionNotice, today: date | None = None) -> tuple[str, str]:
+    """(label, css) of a 督办单, derived from its reply and its stored reply due date."""
+    if notice.replied_at is not None:
+        return "已回复", "ok"
+    state = deadline_state(notice.reply_due_on, today=today or timezone.localdate())
+    if state.state == DeadlineState.OVERDUE:
+        return "逾期未回复", "bad"
+    if state.state == DeadlineState.DUE_SOON:
+        return "临期", "warn"
+    return "待回复", ""
+
+
+@dataclass
+class ExportRow:
+    task: Task
+    code: str
+    text: str
+    lead: str
+    responsible: str
+    deadline: str
+    progress: str
+    status: str
+    own: bool
+    base_id: int | None
+
+
+def export_rows(user: Any, plan: Plan, period: Period, *, editable: bool = True) -> list[ExportRow]:
+    """The ledger rows as they go out to Excel and Word for this user. In an ``editable``
+    export (Excel) a row of the user's own unit carries that unit's report for the period,
+    the part they may change and bring back."""
+    rows = task_rows(user, plan, period=period)
+    unit = getattr(user, "unit", None) if editable else None
+    own_ids: set[int] = set()
+    own_reports: dict[int, ProgressReport] = {}
+    if unit is not None:
+        lead, resp = _my_task_ids(unit)
+        ids = [r.task.pk for r in rows]
+        own_ids = set(
+            Task.objects.filter(Q(pk__in=lead) | Q(pk__in=resp), pk__in=ids).values_list(
+                "pk", flat=True
+            )
+        )
+        own_reports = {
+            r.task_id: r
+            for r in ProgressReport.objects.filter(
+                owner_unit=unit, task_id__in=own_ids, period_key=period.key, is_current=True
+            )
+        }
+    result = []
+    for row in rows:
+        t = row.task
+        own = t.pk in own_ids
+        report = own_reports.get(t.pk)
+        deadline = t.deadline_text or ("长期坚持" if t.deadline_ongoing else "")
+        result.append(
+            ExportRow(
+                t,
+                t.code,
+                t.text,
+                "、".join(t.lead_names),
+                "、".join(t.responsible_names),
+                deadline,
+                (report.text if report else "") if own else row.progress,
+                str(row.status),
+                own,
+                report.pk if report else None,
+            )
+        )
+    return result

@@ -1,33 +1,50 @@
 """Writes of plans: the import draft (create, correct, discard) and its confirmation into a
-plan with its ledger. Each checks permission, runs in one transaction and is audited."""
+plan with its ledger; then the work on it: assignments, reporting settings, progress reports
+with evidence, consolidation and decision, 督办, notifications, Excel re-imports.
+Each checks permission, runs in one transaction and is audited."""
 
 from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from fazhi.core import audit
 from fazhi.core.models import Permission, User
 from fazhi.core.services import _require
+from fazhi.plans.filetypes import check_evidence
 from fazhi.plans.matching import GROUP, IGNORE, ORG, UnitIndex, resolve_names
 from fazhi.plans.models import (
     Chapter,
+    Consolidation,
+    Evidence,
+    LedgerImport,
     Measure,
+    Notification,
     Plan,
     PlanDraft,
+    ProgressReport,
+    ReportFrequency,
+    ReviewState,
+    SelfState,
     SourceFile,
+    SupervisionNotice,
     Target,
     Task,
 )
 from fazhi.plans.parsing import parse_file
-from fazhi.plans.parsing.dates import parse_deadline
+from fazhi.plans.parsing.dates import next_due, parse_deadline
 from fazhi.plans.parsing.labels import split_units
+from fazhi.plans.periods import Period, parse_period
+from fazhi.plans.text import normalise
+from fazhi.workdays.deadlines import compute_due
 
 MAX_NAME = 64
 MAX_DEADLINE = 64
@@ -338,6 +355,7 @@ def plan_import_confirm(*, actor: User, draft_id: int) -> Plan:
             )
         measures = {}
         task_count = 0
+        new_tasks: dict[int, int] = {}
         for item in data["measures"]:
             measure = Measure.objects.create(
                 plan=plan, chapter=chapters.get(item["chapter"]), number=item["number"],
@@ -358,6 +376,12 @@ def plan_import_confirm(*, actor: User, draft_id: int) -> Plan:
                 task.save()
                 task.lead_units.set(_ids(raw["lead_units"], units))
                 task.responsible_units.set(_ids(raw["responsible_units"], units))
+                for unit_id in {
+                    *_ids(raw["lead_units"], units),
+                    *_ids(raw["responsible_units"], units),
+                }:
+                    new_tasks.setdefault(unit_id, 0)
+                    new_tasks[unit_id] += 1
                 task_count += 1
         for position, raw in enumerate(data["targets"], start=1):
             Target.objects.create(
@@ -377,6 +401,12 @@ def plan_import_confirm(*, actor: User, draft_id: int) -> Plan:
             },
         )  # fmt: skip
         draft.delete()
+        url = reverse("plans:mine")
+        for unit_id, count in new_tasks.items():
+            notify_units(
+                [unit_id], kind="task",
+                text=f"《{plan.title}》已导入，本单位牵头或参与 {count} 项任务", url=url,
+            )  # fmt: skip
     return plan
 
 
@@ -384,11 +414,639 @@ def _ids(names: list[str], units: dict[str, list[int]]) -> list[int]:
     return list(dict.fromkeys(pk for name in names for pk in units.get(name, [])))
 
 
+# --- the work on the ledger ------------------------------------------------------
+
+REPORT_MAX_CHARS = 5000
+MAX_EVIDENCE_FILES = 10
+
+
+def _locked_task(task_id: int) -> Task:
+    """The task, locked: reports, consolidations and decisions on one task queue up here, so
+    two people submitting at once are served one after the other and the second is told."""
+    task = Task.objects.select_for_update().filter(pk=task_id).first()
+    if task is None:
+        raise ValidationError("任务不存在")
+    return task
+
+
+def _unit_ids(task: Task) -> tuple[set[int], set[int]]:
+    lead = set(task.lead_units.values_list("pk", flat=True))
+    responsible = set(task.responsible_units.values_list("pk", flat=True))
+    return lead, responsible
+
+
+def _check_unit(actor: User, task_id: int, action: str, *, lead_only: bool) -> None:
+    """Refuse (audited, outside the write's transaction so the record stays) a unit acting on
+    a task it neither leads nor shares; the write re-checks under its lock."""
+    task = Task.objects.filter(pk=task_id).first()
+    if task is None:
+        raise ValidationError("任务不存在")
+    lead, responsible = _unit_ids(task)
+    allowed = lead if lead_only else lead | responsible
+    if actor.unit_id in allowed:
+        return
+    message = (
+        "只有该任务的牵头单位可以报送汇总进展"
+        if lead_only
+        else "本单位不是该任务的牵头单位或责任单位，不能填报该任务的进展"
+    )
+    with transaction.atomic():
+        audit.record(action=f"{action}.refused", actor=actor, obj=task, after={"reason": message})
+    raise PermissionDenied(message)
+
+
+def _plan_overseer(actor: User, plan: Plan) -> None:
+    """A supervisor acting on a plan must have it in their own scope (not just be assigned)."""
+    from fazhi.core.scoping import scope_q
+
+    owned = scope_q(
+        actor, unit_path="owner_unit_path", division_path="owner_division_path",
+        owner="created_by",
+    )  # fmt: skip
+    if not Plan.objects.filter(owned, pk=plan.pk).exists():
+        raise PermissionDenied("该方案不在您的督查范围内")
+
+
+def _clean_text(text: str, what: str, limit: int = REPORT_MAX_CHARS) -> str:
+    text = normalise(text or "").strip()
+    if not text:
+        raise ValidationError(f"{what}不能为空")
+    if len(text) > limit:
+        raise ValidationError(f"{what}不超过 {limit} 字（现为 {len(text)} 字）")
+    return text
+
+
+def _self_state(value: str) -> str:
+    if value not in SelfState.values:
+        raise ValidationError("请选择自评状态：未开始、推进中或已完成")
+    return value
+
+
+def _open_period(plan: Plan, key: str) -> Period:
+    period = parse_period(plan.report_frequency, key)
+    today = timezone.localdate()
+    if not period.is_open(today):
+        raise ValidationError(
+            f"报告期“{period.label}”尚未开始（{period.starts_on.isoformat()} 起可填报），不能提前填报"
+        )
+    return period
+
+
+def plan_set_reporting(*, actor: User, plan_id: int, frequency: str, workdays: int) -> Plan:
+    """Set how often units report on this plan and how long after a period they have."""
+    _require(actor, Permission.SUPERVISE)
+    if frequency not in ReportFrequency.values:
+        raise ValidationError("报送周期无效：按月、按季度、按半年或按年")
+    if not 1 <= workdays <= 30:
+        raise ValidationError("报送时限应为 1 至 30 个工作日")
+    with transaction.atomic():
+        plan: Plan | None = Plan.objects.select_for_update().filter(pk=plan_id).first()
+        if plan is None:
+            raise ValidationError("方案不存在")
+        _plan_overseer(actor, plan)
+        before = {"frequency": plan.report_frequency, "workdays": plan.report_workdays}
+        plan.report_frequency = frequency
+        plan.report_workdays = workdays
+        plan.save(update_fields=["report_frequency", "report_workdays"])
+        after = {"frequency": frequency, "workdays": workdays}
+        audit.record(action="plan.set_reporting", actor=actor, obj=plan, before=before, after=after)
+    return plan
+
+
+def task_assign(
+    *, actor: User, task_id: int, lead_unit_ids: list[int], responsible_unit_ids: list[int]
+) -> Task:
+    """A supervisor changes a task's lead and responsible units; the names shown follow."""
+    from fazhi.core.models import Organisation
+
+    _require(actor, Permission.SUPERVISE)
+    lead_ids = list(dict.fromkeys(lead_unit_ids))
+    resp_ids = [pk for pk in dict.fromkeys(responsible_unit_ids) if pk not in lead_ids]
+    if not lead_ids:
+        raise ValidationError("每项任务至少要有一个牵头单位")
+    units = {o.pk: o for o in Organisation.objects.filter(pk__in=[*lead_ids, *resp_ids])}
+    if len(units) != len(lead_ids) + len(resp_ids):
+        raise ValidationError("所选单位不存在")
+    with transaction.atomic():
+        task = _locked_task(task_id)
+        _plan_overseer(actor, task.plan)
+        before_lead, before_resp = _unit_ids(task)
+        before = {"lead": task.lead_names, "responsible": task.responsible_names}
+        task.lead_units.set(lead_ids)
+        task.responsible_units.set(resp_ids)
+        task.lead_names = [units[pk].display_name for pk in lead_ids]
+        task.responsible_names = [units[pk].display_name for pk in resp_ids]
+        task.save(update_fields=["lead_names", "responsible_names"])
+        after = {"lead": task.lead_names, "responsible": task.responsible_names}
+        audit.record(action="task.assign", actor=actor, obj=task, before=before, after=after)
+        added = {*lead_ids, *resp_ids} - before_lead - before_resp
+        notify_units(
+            sorted(added), kind="task", url=reverse("plans:task", args=[task.pk]),
+            text=f"新任务：{task.code} {task.text[:40]}（《{task.plan.title}》）",
+        )  # fmt: skip
+    return task
+
+
+def progress_report_submit(
+    *,
+    actor: User,
+    task_id: int,
+    period_key: str,
+    text: str,
+    self_state: str,
+    files: list[tuple[str, bytes]] = (),  # type: ignore[assignment]
+    base_id: int | None = None,
+) -> ProgressReport:
+    """A unit reports on its task for a period (or corrects its report: a new version).
+
+    ``base_id`` is the report the person was looking at: if someone else has submitted in
+    the meantime, the second submission is refused with a message instead of overwriting."""
+    _require(actor, Permission.REPORT)
+    text = _clean_text(text, "进展情况")
+    self_state = _self_state(self_state)
+    if len(files) > MAX_EVIDENCE_FILES:
+        raise ValidationError(f"每次最多上传 {MAX_EVIDENCE_FILES} 个佐证材料")
+    checked = [check_evidence(name, data) for name, data in files]
+    unit = actor.unit
+    _check_unit(actor, task_id, "progress_report", lead_only=False)
+    with transaction.atomic():
+        task = _locked_task(task_id)
+        lead, responsible = _unit_ids(task)
+        if unit is None or unit.pk not in lead | responsible:
+            raise PermissionDenied("本单位不是该任务的牵头单位或责任单位，不能填报该任务的进展")
+        period = _open_period(task.plan, period_key)
+        current = (
+            ProgressReport.objects.filter(
+                task=task, owner_unit=unit, period_key=period.key, is_current=True
+            )
+            .select_related("created_by")
+            .first()
+        )
+        if current is not None and current.pk != base_id:
+            who = current.created_by.name if current.created_by else "他人"
+            raise ValidationError(
+                f"本期进展已由{who}于 {timezone.localtime(current.submitted_at):%Y-%m-%d %H:%M} "
+                f"提交（第{current.version}版），您的内容未保存。请刷新页面，在最新版本上修改。"
+            )
+        if base_id is not None and current is None:
+            raise ValidationError("您修改的进展版本已不存在，请刷新页面后重新填报")
+        if current is not None and current.state == ReviewState.ACCEPTED:
+            raise ValidationError(f"{period.label}的进展已审核通过，不能再修改")
+        if current is not None:
+            current.is_current = False
+            current.save(update_fields=["is_current"])
+        try:
+            with transaction.atomic():
+                report: ProgressReport = ProgressReport.objects.create(
+                    task=task, owner_unit=unit, created_by=actor, period_key=period.key,
+                    period_start=period.starts_on, text=text, self_state=self_state,
+                    version=current.version + 1 if current else 1,
+                )  # fmt: skip
+        except IntegrityError as exc:
+            # Only reachable if the row lock were bypassed; the constraint is the last word.
+            raise ValidationError("本期进展刚刚已由他人提交，您的内容未保存，请刷新页面") from exc
+        for item in checked:
+            Evidence.objects.create(
+                report=report, name=item.name, kind=item.kind, size=len(item.data),
+                sha256=item.sha256, content=item.data,
+            )  # fmt: skip
+        task.reported_at = timezone.now()
+        task.save(update_fields=["reported_at"])
+        audit.record(
+            action="progress_report.submit", actor=actor, obj=report,
+            before={"version": current.version, "text": current.text} if current else None,
+            after={
+                "task": task.code, "period": period.key, "version": report.version,
+                "self_state": self_state, "text": text,
+                "evidence": [{"name": c.name, "sha256": c.sha256} for c in checked],
+            },
+        )  # fmt: skip
+        if current is not None and current.state == ReviewState.RETURNED:
+            notify_units(
+                sorted(lead - {unit.pk}), kind="report", url=reverse("plans:task", args=[task.pk]),
+                text=f"{unit.display_name}已修改退回的进展：{task.code}（{period.label}）",
+            )  # fmt: skip
+    return report
+
+
+def consolidation_submit(
+    *,
+    actor: User,
+    task_id: int,
+    period_key: str,
+    text: str,
+    self_state: str,
+    base_id: int | None = None,
+) -> Consolidation:
+    """The lead unit submits its consolidated report for a period, over its units' reports."""
+    _require(actor, Permission.REPORT)
+    text = _clean_text(text, "汇总进展")
+    self_state = _self_state(self_state)
+    unit = actor.unit
+    _check_unit(actor, task_id, "consolidation", lead_only=True)
+    with transaction.atomic():
+        task = _locked_task(task_id)
+        lead, _ = _unit_ids(task)
+        if unit is None or unit.pk not in lead:
+            raise PermissionDenied("只有该任务的牵头单位可以报送汇总进展")
+        period = _open_period(task.plan, period_key)
+        current = Consolidation.objects.filter(
+            task=task, period_key=period.key, is_current=True
+        ).first()
+        if current is not None and current.pk != base_id:
+            if current.state == ReviewState.ACCEPTED:
+                raise ValidationError(f"{period.label}的汇总进展已审核通过，不能再修改")
+            raise ValidationError(
+                f"{period.label}的汇总进展已于 "
+                f"{timezone.localtime(current.submitted_at):%Y-%m-%d %H:%M} 报送（第{current.version}版），"
+                f"您的内容未保存。请刷新页面后再操作。"
+            )
+        if current is not None and current.state == ReviewState.SUBMITTED:
+            raise ValidationError("汇总进展正在等待审核，审核前不能重复报送")
+        if current is not None and current.state == ReviewState.ACCEPTED:
+            raise ValidationError(f"{period.label}的汇总进展已审核通过，不能再修改")
+        reports = list(
+            ProgressReport.objects.filter(
+                task=task, period_key=period.key, is_current=True
+            ).select_related("owner_unit")
+        )
+        pending = [r.owner_unit.display_name for r in reports if r.state == ReviewState.RETURNED]
+        if pending:
+            raise ValidationError(
+                "以下单位被退回的进展尚未修改，请督促其修改后再汇总：" + "、".join(pending)
+            )
+        if current is not None:
+            current.is_current = False
+            current.save(update_fields=["is_current"])
+        consolidation: Consolidation = Consolidation.objects.create(
+            task=task, owner_unit=unit, created_by=actor, period_key=period.key,
+            period_start=period.starts_on, text=text, self_state=self_state,
+            version=current.version + 1 if current else 1,
+        )  # fmt: skip
+        consolidation.reports.set(reports)
+        task.current_consolidation = consolidation
+        task.reported_at = timezone.now()
+        task.save(update_fields=["current_consolidation", "reported_at"])
+        audit.record(
+            action="consolidation.submit", actor=actor, obj=consolidation,
+            after={
+                "task": task.code, "period": period.key, "version": consolidation.version,
+                "self_state": self_state, "text": text, "reports": [r.pk for r in reports],
+            },
+        )  # fmt: skip
+        notify_supervisors(
+            task.plan, kind="report", url=reverse("plans:task", args=[task.pk]),
+            text=f"{unit.display_name}报送了汇总进展：{task.code}（{period.label}），请审核",
+        )  # fmt: skip
+    return consolidation
+
+
+def consolidation_decide(
+    *, actor: User, consolidation_id: int, accept: bool, comment: str = ""
+) -> Consolidation:
+    """The supervisor accepts the consolidated report, or returns it (with comments) to the
+    lead unit and to every unit whose report it contained."""
+    _require(actor, Permission.SUPERVISE)
+    comment = normalise(comment or "").strip()
+    if not accept and not comment:
+        raise ValidationError("退回时请填写退回意见，说明需要修改的内容")
+    if len(comment) > REPORT_MAX_CHARS:
+        raise ValidationError(f"审核意见不超过 {REPORT_MAX_CHARS} 字")
+    with transaction.atomic():
+        first = Consolidation.objects.filter(pk=consolidation_id).first()
+        if first is None:
+            raise ValidationError("汇总报告不存在")
+        task = _locked_task(first.task_id)
+        _plan_overseer(actor, task.plan)
+        consolidation: Consolidation = Consolidation.objects.select_for_update().get(
+            pk=consolidation_id
+        )
+        if not consolidation.is_current or consolidation.state != ReviewState.SUBMITTED:
+            who = consolidation.decided_by.name if consolidation.decided_by else "他人"
+            raise ValidationError(
+                f"该汇总报告已由{who}处理（{consolidation.get_state_display()}），无需重复审核"
+            )
+        today = timezone.localdate()
+        consolidation.state = ReviewState.ACCEPTED if accept else ReviewState.RETURNED
+        consolidation.decided_by = actor
+        consolidation.decided_at = timezone.now()
+        consolidation.comment = comment
+        consolidation.save(update_fields=["state", "decided_by", "decided_at", "comment"])
+        reports = list(consolidation.reports.filter(is_current=True).select_related("owner_unit"))
+        for report in reports:
+            report.state = consolidation.state
+            report.return_comment = "" if accept else comment
+            report.save(update_fields=["state", "return_comment"])
+        before_due = task.due_on
+        if accept and consolidation.self_state == SelfState.COMPLETED:
+            task.completed_on = today
+            if task.deadline_recurring and task.due_on is not None:
+                deadline = parse_deadline(task.deadline_text)
+                task.due_on = next_due(deadline, max(task.due_on, today) + timedelta(days=1))
+            task.save(update_fields=["completed_on", "due_on"])
+        audit.record(
+            action="consolidation.accept" if accept else "consolidation.return",
+            actor=actor, obj=consolidation,
+            before={"state": ReviewState.SUBMITTED, "due_on": before_due},
+            after={
+                "state": consolidation.state, "comment": comment, "task": task.code,
+                "due_on": task.due_on, "completed_on": task.completed_on,
+                "reports": [r.pk for r in reports],
+            },
+        )  # fmt: skip
+        url = reverse("plans:task", args=[task.pk])
+        if accept:
+            text = f"汇总进展已审核通过：{task.code}（{consolidation.period_key}）"
+            notify_units(sorted(_unit_ids(task)[0]), kind="accept", text=text, url=url)
+        else:
+            text = (
+                f"进展被退回待改：{task.code}（{consolidation.period_key}），意见：{comment[:80]}"
+            )
+            units = {consolidation.owner_unit_id, *(r.owner_unit_id for r in reports)}
+            notify_units(sorted(units), kind="return", text=text, url=url)
+    return consolidation
+
+
+def supervision_issue(
+    *,
+    actor: User,
+    task_id: int,
+    unit_id: int,
+    reason: str,
+    requirement: str,
+    reply_workdays: int,
+) -> SupervisionNotice:
+    """督办单 to one unit of a task; the reply is due ``reply_workdays`` working days later."""
+    from fazhi.core.models import Organisation
+
+    _require(actor, Permission.SUPERVISE)
+    reason = _clean_text(reason, "督办事由", 1000)
+    requirement = _clean_text(requirement, "督办要求", 1000)
+    if isinstance(reply_workdays, bool) or not 1 <= reply_workdays <= 60:
+        raise ValidationError("回复时限应为 1 至 60 个工作日")
+    with transaction.atomic():
+        task = _locked_task(task_id)
+        _plan_overseer(actor, task.plan)
+        lead, responsible = _unit_ids(task)
+        if unit_id not in lead | responsible:
+            raise ValidationError("只能向该任务的牵头单位或责任单位督办")
+        unit = Organisation.objects.get(pk=unit_id)
+        today = timezone.localdate()
+        due = compute_due(start=today, amount=reply_workdays, unit="workday", explain=False).due
+        notice: SupervisionNotice = SupervisionNotice.objects.create(
+            task=task, owner_unit=unit, created_by=actor, reason=reason,
+            requirement=requirement, reply_workdays=reply_workdays, issued_on=today,
+            reply_due_on=due,
+        )  # fmt: skip
+        notice.number = f"督办〔{today.year}〕{notice.pk}号"
+        notice.save(update_fields=["number"])
+        audit.record(
+            action="supervision.issue", actor=actor, obj=notice,
+            after={
+                "task": task.code, "unit": unit.display_name, "reason": reason,
+                "requirement": requirement, "reply_workdays": reply_workdays,
+                "reply_due_on": due,
+            },
+        )  # fmt: skip
+        notify_units(
+            [unit.pk], kind="supervise", url=reverse("plans:notice", args=[notice.pk]),
+            text=f"{notice.number}：{task.code} {reason[:40]}，请于 {due.isoformat()} 前回复",
+        )  # fmt: skip
+    return notice
+
+
+def supervision_reply(*, actor: User, notice_id: int, text: str) -> SupervisionNotice:
+    """The unit chased replies to its 督办单 (once)."""
+    _require(actor, Permission.REPORT)
+    text = _clean_text(text, "回复内容")
+    with transaction.atomic():
+        notice: SupervisionNotice | None = (
+            SupervisionNotice.objects.select_for_update().filter(pk=notice_id).first()
+        )
+        if notice is None:
+            raise ValidationError("督办单不存在")
+        if actor.unit_id != notice.owner_unit_id:
+            raise PermissionDenied("只有被督办单位可以回复督办单")
+        if notice.replied_at is not None:
+            raise ValidationError("该督办单已回复，不能重复回复")
+        notice.reply_text = text
+        notice.replied_by = actor
+        notice.replied_at = timezone.now()
+        notice.save(update_fields=["reply_text", "replied_by", "replied_at"])
+        audit.record(action="supervision.reply", actor=actor, obj=notice, after={"text": text})
+        if notice.created_by is not None:
+            notify_users(
+                [notice.created_by], kind="reply", url=reverse("plans:notice", args=[notice.pk]),
+                text=f"{notice.owner_unit.display_name}已回复{notice.number}",
+            )  # fmt: skip
+    return notice
+
+
+def recompute_notice_due_dates(first_day: date, last_day: date) -> int:
+    """Open 督办单 whose reply period spans changed calendar days get their due date again."""
+    from fazhi.workdays.index import current_calendar
+
+    cal = current_calendar()
+    changed = 0
+    with transaction.atomic():
+        notices = SupervisionNotice.objects.select_for_update().filter(
+            replied_at__isnull=True, issued_on__lte=last_day, reply_due_on__gte=first_day
+        )
+        for notice in notices:
+            due = compute_due(
+                start=notice.issued_on, amount=notice.reply_workdays, unit="workday",
+                calendar=cal, explain=False,
+            ).due  # fmt: skip
+            if due != notice.reply_due_on:
+                before = notice.reply_due_on
+                notice.reply_due_on = due
+                notice.save(update_fields=["reply_due_on"])
+                audit.record(
+                    action="supervision.recompute_due", obj=notice,
+                    before={"reply_due_on": before}, after={"reply_due_on": due},
+                )  # fmt: skip
+                changed += 1
+    return changed
+
+
+# --- notifications ------------------------------------------------------------------
+
+
+def notify_users(users: Any, *, kind: str, text: str, url: str = "", key: str = "") -> int:
+    """Create one notification per user (skipping a reminder already sent under ``key``)."""
+    users = list(users)
+    if key:
+        sent = set(
+            Notification.objects.filter(recipient__in=users, dedupe_key=key).values_list(
+                "recipient_id", flat=True
+            )
+        )
+        users = [u for u in users if u.pk not in sent]
+    Notification.objects.bulk_create(
+        [
+            Notification(recipient=u, kind=kind, text=text[:500], url=url, dedupe_key=key)
+            for u in users
+        ]
+    )
+    return len(users)
+
+
+def notify_units(unit_ids: list[int], *, kind: str, text: str, url: str = "", key: str = "") -> int:
+    """Notify the staff of these units who report progress."""
+    if not unit_ids:
+        return 0
+    users = User.objects.filter(unit_id__in=unit_ids, is_active=True).prefetch_related("roles")
+    return notify_users(
+        [u for u in users if u.has_fazhi_perm(Permission.REPORT)],
+        kind=kind, text=text, url=url, key=key,
+    )  # fmt: skip
+
+
+def notify_supervisors(plan: Plan, *, kind: str, text: str, url: str = "") -> int:
+    """Notify the plan's importer and the supervisors of the unit owning it."""
+    users = User.objects.filter(unit_id=plan.owner_unit_id, is_active=True).prefetch_related(
+        "roles"
+    )
+    chosen = {u.pk: u for u in users if u.has_fazhi_perm(Permission.SUPERVISE)}
+    if plan.created_by is not None and plan.created_by.is_active:
+        chosen.setdefault(plan.created_by.pk, plan.created_by)
+    return notify_users(chosen.values(), kind=kind, text=text, url=url)
+
+
+def notification_mark_read(*, actor: User, ids: list[int] | None = None) -> int:
+    """Mark the actor's notifications read (all unread ones when ``ids`` is None)."""
+    with transaction.atomic():
+        rows = Notification.objects.visible_to(actor).filter(read_at__isnull=True)
+        if ids is not None:
+            rows = rows.filter(pk__in=ids)
+        return rows.update(read_at=timezone.now())
+
+
+def reminders_send(*, today: date | None = None) -> int:
+    """Approaching deadlines (临期): tasks not done and 督办单 not replied, each reminded once
+    per due date. Run daily by the timer (`fazhi plan remind`)."""
+    from fazhi.plans.status import is_done
+    from fazhi.workdays.deadlines import DeadlineState, deadline_state
+    from fazhi.workdays.index import current_calendar
+
+    today = today or timezone.localdate()
+    cal = current_calendar()
+    horizon = today + timedelta(days=31)
+    sent = 0
+    with transaction.atomic():
+        tasks = Task.objects.filter(due_on__gte=today, due_on__lte=horizon).select_related("plan")
+        for task in tasks:
+            assert task.due_on is not None
+            if is_done(task, today):
+                continue
+            if deadline_state(task.due_on, today=today, calendar=cal).state != (
+                DeadlineState.DUE_SOON
+            ):
+                continue
+            lead, responsible = _unit_ids(task)
+            sent += notify_units(
+                sorted(lead | responsible), kind="due", url=reverse("plans:task", args=[task.pk]),
+                text=f"任务临期：{task.code} {task.text[:30]}，{task.due_on.isoformat()} 到期",
+                key=f"task-due:{task.pk}:{task.due_on.isoformat()}",
+            )  # fmt: skip
+        notices = SupervisionNotice.objects.filter(
+            replied_at__isnull=True, reply_due_on__gte=today, reply_due_on__lte=horizon
+        )
+        for notice in notices:
+            if deadline_state(notice.reply_due_on, today=today, calendar=cal).state != (
+                DeadlineState.DUE_SOON
+            ):
+                continue
+            sent += notify_units(
+                [notice.owner_unit_id], kind="due",
+                url=reverse("plans:notice", args=[notice.pk]),
+                text=f"{notice.number}将于 {notice.reply_due_on.isoformat()} 到期，请及时回复",
+                key=f"notice-due:{notice.pk}:{notice.reply_due_on.isoformat()}",
+            )  # fmt: skip
+        audit.record(action="plans.reminders", actor_name="系统", after={"sent": sent})
+    return sent
+
+
+# --- Excel round trip -------------------------------------------------------------
+
+
+def ledger_import_prepare(*, actor: User, plan_id: int, name: str, data: bytes) -> LedgerImport:
+    """Read a returned ledger, compare it with the ledger today, keep the changes and the
+    refused rows for the importer to look at; nothing is applied yet."""
+    from fazhi.plans import excel, selectors
+
+    _require(actor, Permission.REPORT)
+    plan = Plan.objects.visible_to(actor).filter(pk=plan_id).first()
+    if plan is None:
+        raise ValidationError("方案不存在或无权查看")
+    sheet = excel.read_ledger(data, plan)
+    period = parse_period(plan.report_frequency, sheet.period_key)
+    rows = selectors.export_rows(actor, plan, period)
+    changes, refused = excel.compare(actor, plan, period, rows, sheet)
+    with transaction.atomic():
+        LedgerImport.objects.filter(owner=actor, plan=plan).delete()
+        item = LedgerImport.objects.create(
+            owner=actor, plan=plan, period_key=period.key, name=name[:255],
+            sha256=hashlib.sha256(data).hexdigest(), changes=changes, refused=refused,
+        )  # fmt: skip
+        audit.record(
+            action="ledger_import.prepare", actor=actor, obj=item,
+            after={"file": name, "changes": len(changes), "refused": len(refused)},
+        )  # fmt: skip
+    return item
+
+
+def ledger_import_confirm(*, actor: User, import_id: int) -> int:
+    """Apply a previewed import: every change as the unit's report, all or nothing."""
+    with transaction.atomic():
+        item = LedgerImport.objects.select_for_update().filter(pk=import_id, owner=actor).first()
+        if item is None:
+            raise ValidationError("该导入不存在或已处理")
+        if not item.changes:
+            raise ValidationError("没有需要更新的内容")
+        for change in item.changes:
+            try:
+                progress_report_submit(
+                    actor=actor, task_id=change["task_id"], period_key=item.period_key,
+                    text=change["text"], self_state=change["self_state"],
+                    base_id=change["base_id"],
+                )  # fmt: skip
+            except ValidationError as exc:
+                raise ValidationError(
+                    f"第{change['code']}项：{'；'.join(exc.messages)}（自预览以来台账已变化，"
+                    "请重新导出后再导入），全部未更新"
+                ) from exc
+        count = len(item.changes)
+        audit.record(
+            action="ledger_import.confirm", actor=actor, obj=item, after={"applied": count}
+        )
+        item.delete()
+    return count
+
+
+def ledger_import_discard(*, actor: User, import_id: int) -> None:
+    with transaction.atomic():
+        item = LedgerImport.objects.filter(pk=import_id, owner=actor).first()
+        if item is None:
+            return
+        audit.record(action="ledger_import.discard", actor=actor, obj=item)
+        item.delete()
+
+
 __all__ = [
     "GROUP",
     "IGNORE",
     "ORG",
+    "consolidation_decide",
+    "consolidation_submit",
     "draft_problems",
+    "ledger_import_confirm",
+    "ledger_import_discard",
+    "ledger_import_prepare",
+    "notification_mark_read",
+    "notify_supervisors",
+    "notify_units",
+    "notify_users",
     "plan_draft_choose_unit",
     "plan_draft_create",
     "plan_draft_discard",
@@ -398,4 +1056,11 @@ __all__ = [
     "plan_draft_split_task",
     "plan_draft_update_task",
     "plan_import_confirm",
+    "plan_set_reporting",
+    "progress_report_submit",
+    "recompute_notice_due_dates",
+    "reminders_send",
+    "supervision_issue",
+    "supervision_reply",
+    "task_assign",
 ]

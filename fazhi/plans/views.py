@@ -1,4 +1,6 @@
-"""Pages of the plans module: import (upload → preview and correct → confirm) and the ledger."""
+"""Pages of the plans module: import (upload → preview and correct → confirm), the ledger and
+the work on it (my tasks, task page with reports and decisions, matrix, 督办, notifications,
+Excel and Word)."""
 
 from __future__ import annotations
 
@@ -10,14 +12,33 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from fazhi.core.models import Permission, User
-from fazhi.plans import selectors, services
+from fazhi.core.exports import XLSX
+from fazhi.core.models import Organisation, Permission, User
+from fazhi.core.scoping import get_visible_or_404, scope_q
+from fazhi.plans import excel, selectors, services, word
+from fazhi.plans.filetypes import CONTENT_TYPES, max_bytes
 from fazhi.plans.matching import IGNORE, UnitIndex
+from fazhi.plans.models import (
+    Consolidation,
+    Evidence,
+    LedgerImport,
+    Notification,
+    Plan,
+    ProgressReport,
+    ReportFrequency,
+    SelfState,
+    SupervisionNotice,
+    Task,
+)
 from fazhi.plans.parsing.reader import MAX_BYTES
+from fazhi.plans.periods import recent
+from fazhi.plans.status import CSS, SEVERITY, task_status
 from fazhi.plans.uploads import SizeLimitHandler, too_large
+from fazhi.workdays.index import current_calendar
 
 TOO_LARGE = f"文件超过 {MAX_BYTES // 1024 // 1024} MB，已拒绝上传"
 
@@ -55,13 +76,39 @@ def ledger_list(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The ledger of a plan: by chapter and measure, by unit or by status; filters, search."""
     plan = selectors.plan_for(request.user, pk)
+    user = _user(request)
+    period = selectors.current_period(plan, request.GET.get("period"))
+    by = request.GET.get("by", "measure")
+    q = request.GET.get("q", "")[:100]
+    status = request.GET.get("status", "")
+    unit_id = _int_or_none(request.GET.get("unit"))
+    all_rows = selectors.task_rows(user, plan, period=period)
+    rows = all_rows
+    if q or status or unit_id:
+        rows = selectors.task_rows(user, plan, period=period, q=q, unit_id=unit_id, status=status)
+    ledger = selectors.ledger_for(user, plan)
     return render(
         request,
         "plans/plan_detail.html",
         {
-            "ledger": selectors.ledger_for(request.user, plan),
+            "ledger": ledger,
             "plan": plan,
+            "groups": selectors.group_rows(rows, by),
+            "row_count": len(rows),
+            "counts": selectors.status_counts(all_rows),
+            "by": by,
+            "q": q,
+            "status": status,
+            "unit_id": unit_id,
+            "units": selectors.assigned_units(user, plan),
+            "statuses": [str(s) for s in SEVERITY],
+            "period": period,
+            "periods": _period_choices(plan),
+            "period_due": selectors.report_due(plan, period),
+            "oversee": _can_oversee(user, plan),
+            "frequencies": ReportFrequency.choices,
             "breadcrumbs": [
                 {"label": "方案台账", "url": reverse("plans:ledger")},
                 {"label": plan.title},
@@ -321,3 +368,410 @@ def draft_discard(request: HttpRequest, pk: int) -> HttpResponse:
     services.plan_draft_discard(actor=_user(request), draft_id=draft.pk)
     messages.info(request, "已放弃这次导入。")
     return redirect("plans:import")
+
+
+# --- the work on the ledger ----------------------------------------------------------
+
+
+def _plan_crumbs(plan: Plan, *last: dict[str, str]) -> list[dict[str, str]]:
+    return [
+        {"label": "方案台账", "url": reverse("plans:ledger")},
+        {"label": plan.title, "url": reverse("plans:plan", args=[plan.pk])},
+        *last,
+    ]
+
+
+def _int_or_none(value: str | None) -> int | None:
+    try:
+        return int(value or "")
+    except ValueError:
+        return None
+
+
+def _can_oversee(user: User, plan: Plan) -> bool:
+    if not user.has_fazhi_perm(Permission.SUPERVISE):
+        return False
+    owned = scope_q(
+        user, unit_path="owner_unit_path", division_path="owner_division_path", owner="created_by"
+    )
+    return bool(Plan.objects.filter(owned, pk=plan.pk).exists())
+
+
+def _period_choices(plan: Plan) -> list[Any]:
+    return recent(plan.report_frequency, timezone.localdate(), 8)
+
+
+@require_GET
+def plan_matrix(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = selectors.plan_for(request.user, pk)
+    return render(
+        request,
+        "plans/matrix.html",
+        {
+            "plan": plan,
+            "matrix": selectors.matrix_for(request.user, plan),
+            "legend": [(str(s), CSS[s]) for s in SEVERITY],
+            "breadcrumbs": _plan_crumbs(plan, {"label": "单位×措施矩阵"}),
+        },
+    )
+
+
+@require_GET
+def plan_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    """任务分工台账 (.xlsx) or the progress summary (.docx) of a period."""
+    plan = selectors.plan_for(request.user, pk)
+    period = selectors.current_period(plan, request.GET.get("period"))
+    user = _user(request)
+    if fmt == "xlsx":
+        rows = selectors.export_rows(user, plan, period)
+        data = excel.write_ledger(plan, period, rows, user.unit_id)
+        name, kind = f"{plan.title}任务分工台账（{period.label}）.xlsx", XLSX
+    else:
+        rows = selectors.export_rows(user, plan, period, editable=False)
+        data = word.summary_docx(plan, period, rows)
+        name, kind = f"{plan.title}推进情况汇总（{period.label}）.docx", word.DOCX
+    response = HttpResponse(data, content_type=kind)
+    response["Content-Disposition"] = _attachment(name)
+    return response
+
+
+@require_POST
+def plan_reporting(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = selectors.plan_for(request.user, pk)
+    try:
+        services.plan_set_reporting(
+            actor=_user(request), plan_id=plan.pk,
+            frequency=request.POST.get("frequency", ""),
+            workdays=_int_or_none(request.POST.get("workdays")) or 0,
+        )  # fmt: skip
+    except ValidationError as exc:
+        messages.error(request, _error_text(exc))
+    else:
+        messages.success(request, "报送周期已保存。")
+    return redirect("plans:plan", pk=plan.pk)
+
+
+@require_http_methods(["GET", "POST"])
+def ledger_import(request: HttpRequest, pk: int) -> HttpResponse:
+    """Bring an exported ledger back: upload → preview of changes → confirm."""
+    plan = selectors.plan_for(request.user, pk)
+    error = ""
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        if upload is None:
+            error = "请选择要导入的台账文件（.xlsx）"
+        else:
+            try:
+                item = services.ledger_import_prepare(
+                    actor=_user(request), plan_id=plan.pk, name=upload.name or "台账.xlsx",
+                    data=upload.read(),
+                )  # fmt: skip
+            except ValidationError as exc:
+                error = _error_text(exc)
+            else:
+                return redirect("plans:ledger_import_preview", pk=item.pk)
+    return render(
+        request,
+        "plans/ledger_import.html",
+        {
+            "plan": plan,
+            "error": error,
+            "breadcrumbs": _plan_crumbs(plan, {"label": "导入台账"}),
+        },
+        status=400 if error else 200,
+    )
+
+
+@require_GET
+def ledger_import_preview(request: HttpRequest, pk: int) -> HttpResponse:
+    item = get_visible_or_404(LedgerImport.objects.all(), request.user, pk=pk)
+    plan = selectors.plan_for(request.user, item.plan_id)
+    return render(
+        request,
+        "plans/ledger_import_preview.html",
+        {
+            "item": item,
+            "plan": plan,
+            "period": selectors.current_period(plan, item.period_key),
+            "breadcrumbs": _plan_crumbs(plan, {"label": "导入预览"}),
+        },
+    )
+
+
+@require_POST
+def ledger_import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    item = get_visible_or_404(LedgerImport.objects.all(), request.user, pk=pk)
+    plan_id = item.plan_id
+    if request.POST.get("action") == "discard":
+        services.ledger_import_discard(actor=_user(request), import_id=item.pk)
+        messages.info(request, "已放弃本次导入，台账没有变化。")
+        return redirect("plans:plan", pk=plan_id)
+    try:
+        count = services.ledger_import_confirm(actor=_user(request), import_id=item.pk)
+    except ValidationError as exc:
+        messages.error(request, _error_text(exc))
+        return redirect("plans:ledger_import_preview", pk=item.pk)
+    messages.success(request, f"已更新 {count} 项任务的进展。")
+    return redirect("plans:plan", pk=plan_id)
+
+
+@require_GET
+def my_tasks(request: HttpRequest) -> HttpResponse:
+    q = request.GET.get("q", "")[:100]
+    status = request.GET.get("status", "")
+    rows = selectors.my_tasks(request.user, q=q, status=status)
+    return render(
+        request,
+        "plans/my_tasks.html",
+        {
+            "rows": rows,
+            "q": q,
+            "status": status,
+            "statuses": [str(s) for s in SEVERITY],
+            "unit": _user(request).unit,
+            "breadcrumbs": [{"label": "我的任务"}],
+        },
+    )
+
+
+@require_GET
+def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    task: Task = get_visible_or_404(
+        Task.objects.select_related("plan", "measure", "current_consolidation"),
+        request.user, pk=pk,
+    )  # fmt: skip
+    user = _user(request)
+    plan = task.plan
+    period = selectors.current_period(plan, request.GET.get("period"))
+    lead_ids = set(task.lead_units.values_list("pk", flat=True))
+    unit_ids = lead_ids | set(task.responsible_units.values_list("pk", flat=True))
+    reports = list(
+        ProgressReport.objects.visible_to(user)
+        .filter(task=task, period_key=period.key, is_current=True)
+        .select_related("owner_unit", "created_by")
+        .prefetch_related("evidence")
+    )
+    own = next((r for r in reports if r.owner_unit_id == user.unit_id), None)
+    consolidation = (
+        Consolidation.objects.visible_to(user)
+        .filter(task=task, period_key=period.key, is_current=True)
+        .first()
+    )
+    can_report = user.has_fazhi_perm(Permission.REPORT) and user.unit_id in unit_ids
+    is_lead = can_report and user.unit_id in lead_ids
+    oversee = _can_oversee(user, plan)
+    today = timezone.localdate()
+    status = task_status(task, today=today, calendar=current_calendar())
+    return render(
+        request,
+        "plans/task_detail.html",
+        {
+            "task": task,
+            "plan": plan,
+            "period": period,
+            "periods": _period_choices(plan),
+            "period_due": selectors.report_due(plan, period),
+            "status": status,
+            "status_css": CSS[status],
+            "lead_units": task.lead_units.all(),
+            "responsible_units": task.responsible_units.all(),
+            "reports": reports,
+            "own": own,
+            "consolidation": consolidation,
+            "can_report": can_report,
+            "is_lead": is_lead,
+            "oversee": oversee,
+            "self_states": SelfState.choices,
+            "timeline": selectors.timeline_for(user, task),
+            "units_for_assign": Organisation.objects.visible_to(user).filter(is_active=True)
+            if oversee
+            else [],
+            "notice_units": [*task.lead_units.all(), *task.responsible_units.all()],
+            "accept_types": ".pdf,.docx,.xlsx,.jpg,.jpeg,.png",
+            "max_mb": max_bytes() // 1024 // 1024,
+            "breadcrumbs": _plan_crumbs(plan, {"label": f"任务 {task.code}"}),
+        },
+    )
+
+
+def _task_action(request: HttpRequest, pk: int, run: Any, done: str) -> HttpResponse:
+    task: Task = get_visible_or_404(Task.objects.all(), request.user, pk=pk)
+    try:
+        run(task)
+    except ValidationError as exc:
+        messages.error(request, _error_text(exc))
+    else:
+        messages.success(request, done)
+    period = request.POST.get("period_key", "")
+    suffix = f"?period={period}" if period else ""
+    return redirect(reverse("plans:task", args=[task.pk]) + suffix)
+
+
+@require_POST
+def task_report(request: HttpRequest, pk: int) -> HttpResponse:
+    post = request.POST
+    files = [(f.name or "", f.read()) for f in request.FILES.getlist("evidence")]
+    return _task_action(
+        request, pk,
+        lambda task: services.progress_report_submit(
+            actor=_user(request), task_id=task.pk, period_key=post.get("period_key", ""),
+            text=post.get("text", ""), self_state=post.get("self_state", ""), files=files,
+            base_id=_int_or_none(post.get("base_id")),
+        ),
+        "进展已报送。",
+    )  # fmt: skip
+
+
+@require_POST
+def task_consolidate(request: HttpRequest, pk: int) -> HttpResponse:
+    post = request.POST
+    return _task_action(
+        request, pk,
+        lambda task: services.consolidation_submit(
+            actor=_user(request), task_id=task.pk, period_key=post.get("period_key", ""),
+            text=post.get("text", ""), self_state=post.get("self_state", ""),
+            base_id=_int_or_none(post.get("base_id")),
+        ),
+        "汇总进展已报送，等待审核。",
+    )  # fmt: skip
+
+
+@require_POST
+def consolidation_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    consolidation = get_visible_or_404(Consolidation.objects.all(), request.user, pk=pk)
+    accept = request.POST.get("decision") == "accept"
+    try:
+        services.consolidation_decide(
+            actor=_user(request), consolidation_id=consolidation.pk, accept=accept,
+            comment=request.POST.get("comment", ""),
+        )  # fmt: skip
+    except ValidationError as exc:
+        messages.error(request, _error_text(exc))
+    else:
+        messages.success(request, "已审核通过。" if accept else "已退回，相关单位将收到通知。")
+    url = reverse("plans:task", args=[consolidation.task_id])
+    return redirect(f"{url}?period={consolidation.period_key}")
+
+
+@require_POST
+def task_assign(request: HttpRequest, pk: int) -> HttpResponse:
+    def ids(name: str) -> list[int]:
+        return [i for i in (_int_or_none(v) for v in request.POST.getlist(name)) if i]
+
+    return _task_action(
+        request, pk,
+        lambda task: services.task_assign(
+            actor=_user(request), task_id=task.pk, lead_unit_ids=ids("lead"),
+            responsible_unit_ids=ids("responsible"),
+        ),
+        "任务分工已调整。",
+    )  # fmt: skip
+
+
+@require_POST
+def task_supervise(request: HttpRequest, pk: int) -> HttpResponse:
+    post = request.POST
+    return _task_action(
+        request, pk,
+        lambda task: services.supervision_issue(
+            actor=_user(request), task_id=task.pk, unit_id=_int_or_none(post.get("unit")) or 0,
+            reason=post.get("reason", ""), requirement=post.get("requirement", ""),
+            reply_workdays=_int_or_none(post.get("reply_workdays")) or 0,
+        ),
+        "督办单已签发。",
+    )  # fmt: skip
+
+
+@require_GET
+def evidence_download(request: HttpRequest, pk: int) -> HttpResponse:
+    item: Evidence = get_visible_or_404(Evidence.objects.all(), request.user, pk=pk)
+    response = HttpResponse(bytes(item.content), content_type=CONTENT_TYPES[item.kind])
+    response["Content-Disposition"] = _attachment(item.name)
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@require_GET
+def notice_list(request: HttpRequest) -> HttpResponse:
+    which = request.GET.get("show", "open")
+    notices = SupervisionNotice.objects.visible_to(request.user).select_related(
+        "task", "task__measure", "task__plan", "owner_unit"
+    )
+    if which != "all":
+        notices = notices.filter(replied_at__isnull=True)
+    today = timezone.localdate()
+    rows = []
+    for notice in notices.order_by("reply_due_on", "pk")[:500]:
+        label, css = selectors.notice_state(notice, today)
+        if which == "overdue" and label != "逾期未回复":
+            continue
+        rows.append({"notice": notice, "state": label, "css": css})
+    return render(
+        request,
+        "plans/notice_list.html",
+        {"rows": rows, "show": which, "breadcrumbs": [{"label": "督办"}]},
+    )
+
+
+@require_GET
+def notice_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    notice: SupervisionNotice = get_visible_or_404(
+        SupervisionNotice.objects.select_related("task", "task__plan", "owner_unit", "created_by"),
+        request.user, pk=pk,
+    )  # fmt: skip
+    user = _user(request)
+    label, css = selectors.notice_state(notice)
+    return render(
+        request,
+        "plans/notice_detail.html",
+        {
+            "notice": notice,
+            "state": label,
+            "css": css,
+            "can_reply": notice.replied_at is None
+            and user.unit_id == notice.owner_unit_id
+            and user.has_fazhi_perm(Permission.REPORT),
+            "breadcrumbs": [
+                {"label": "督办", "url": reverse("plans:notices")},
+                {"label": notice.number},
+            ],
+        },
+    )
+
+
+@require_POST
+def notice_reply(request: HttpRequest, pk: int) -> HttpResponse:
+    notice = get_visible_or_404(SupervisionNotice.objects.all(), request.user, pk=pk)
+    try:
+        services.supervision_reply(
+            actor=_user(request), notice_id=notice.pk, text=request.POST.get("text", "")
+        )
+    except ValidationError as exc:
+        messages.error(request, _error_text(exc))
+    else:
+        messages.success(request, "已回复督办单。")
+    return redirect("plans:notice", pk=notice.pk)
+
+
+@require_GET
+def notification_list(request: HttpRequest) -> HttpResponse:
+    items = Notification.objects.visible_to(request.user)[:200]
+    return render(
+        request,
+        "plans/notifications.html",
+        {
+            "items": items,
+            "unread": selectors.count_unread(request.user),
+            "breadcrumbs": [{"label": "通知"}],
+        },
+    )
+
+
+@require_POST
+def notification_read(request: HttpRequest) -> HttpResponse:
+    pk = _int_or_none(request.POST.get("id"))
+    services.notification_mark_read(actor=_user(request), ids=[pk] if pk else None)
+    target = request.POST.get("next", "")
+    if target.startswith("/") and not target.startswith("//"):
+        return redirect(target)
+    return redirect("plans:notifications")

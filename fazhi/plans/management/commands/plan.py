@@ -1,4 +1,5 @@
-"""`fazhi plan parse FILE --format json|table`: read a plan document and print its ledger."""
+"""`fazhi plan parse FILE --format json|table` prints a plan's ledger; `fazhi plan remind`
+sends the day's approaching-deadline notifications."""
 
 from __future__ import annotations
 
@@ -15,17 +16,24 @@ from fazhi.plans.parsing.result import PlanParse
 
 
 class Command(BaseCommand):
-    help = "实施方案：parse 解析方案文件（.txt/.md/.docx）并输出台账"
+    help = "实施方案：parse 解析方案文件并输出台账；remind 发送临期提醒（每日由定时任务运行）"
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)
         parse = sub.add_parser("parse", help="解析方案文件，输出 JSON 或表格")
         parse.add_argument("file", help="方案文件路径")
         parse.add_argument("--format", choices=["json", "table"], default="json")
+        sub.add_parser(
+            "remind", help="任务和督办单临期时给相关单位发送站内通知（每项每个到期日一次）"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["action"] == "parse":
             self._parse(Path(options["file"]), options["format"])
+        elif options["action"] == "remind":
+            from fazhi.plans.services import reminders_send
+
+            self.stdout.write(f"已发送临期提醒 {reminders_send()} 条")
 
     def _parse(self, path: Path, fmt: str) -> None:
         if not path.is_file():

@@ -1,0 +1,201 @@
+"""The 任务分工台账 in Excel: export with frozen headers, wrapped text and a status drop-down,
+and reading a returned file back (plan and task numbers checked against a hidden sheet)."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import zipfile
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from fazhi.plans.filetypes import max_bytes
+from fazhi.plans.models import Plan, ReviewState, SelfState
+from fazhi.plans.periods import Period, parse_period
+from fazhi.plans.status import SEVERITY, Status
+from fazhi.plans.text import normalise
+
+HEADER = ("序号", "任务内容", "牵头单位", "责任单位", "完成时限", "进展情况", "状态")
+WIDTHS = (8, 48, 22, 28, 16, 48, 11)
+META = "_fazhi"  # the hidden sheet: plan id, period, exporting unit, checksum of numbers
+FIRST_ROW = 3  # row 1: title, row 2: header
+STATUSES = [str(s) for s in SEVERITY]
+SELF_STATE = {str(Status.DONE): SelfState.COMPLETED, str(Status.NOT_STARTED): SelfState.NOT_STARTED}
+
+
+def checksum(codes: list[str]) -> str:
+    return hashlib.sha256("\n".join(codes).encode("utf-8")).hexdigest()
+
+
+def write_ledger(plan: Plan, period: Period, rows: list[Any], unit_id: int | None) -> bytes:
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = "任务分工台账"
+    ws.append([f"{plan.title}任务分工台账（{period.label}）"])
+    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(HEADER))
+    ws["A1"].font = Font(bold=True, size=14)
+    ws["A1"].alignment = Alignment(horizontal="center")
+    ws.append(list(HEADER))
+    thin = Side(style="thin", color="999999")
+    border = Border(left=thin, right=thin, top=thin, bottom=thin)
+    for cell in ws[2]:
+        cell.font = Font(bold=True)
+        cell.fill = PatternFill("solid", fgColor="F0F1F3")
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        cell.border = border
+    wrap = Alignment(wrap_text=True, vertical="top")
+    for row in rows:
+        ws.append(
+            [row.code, row.text, row.lead, row.responsible, row.deadline, row.progress, row.status]
+        )
+        for cell in ws[ws.max_row]:
+            cell.alignment = wrap
+            cell.border = border
+        ws.cell(row=ws.max_row, column=1).number_format = "@"  # "1.10" must stay text
+    for i, width in enumerate(WIDTHS, start=1):
+        ws.column_dimensions[ws.cell(row=2, column=i).column_letter].width = width
+    ws.freeze_panes = f"A{FIRST_ROW}"
+    ws.print_title_rows = "2:2"
+    last = max(ws.max_row, FIRST_ROW)
+    validation = DataValidation(
+        type="list", formula1='"' + ",".join(STATUSES) + '"', allow_blank=True,
+        showErrorMessage=True, errorTitle="状态无效", error="请从下拉列表中选择状态",
+    )  # fmt: skip
+    validation.add(f"G{FIRST_ROW}:G{last}")
+    ws.add_data_validation(validation)
+    meta = wb.create_sheet(META)
+    codes = [row.code for row in rows]
+    for key, value in (
+        ("plan", str(plan.pk)),
+        ("period", period.key),
+        ("unit", str(unit_id or "")),
+        ("checksum", checksum(codes)),
+    ):
+        meta.append([key, value])
+    meta.sheet_state = "hidden"
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
+
+
+@dataclass
+class SheetRow:
+    line: int
+    code: str
+    progress: str
+    status: str
+
+
+@dataclass
+class LedgerSheet:
+    plan_id: str
+    period_key: str
+    rows: list[SheetRow]
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    return normalise(str(value)).strip()
+
+
+def read_ledger(data: bytes, plan: Plan) -> LedgerSheet:
+    """The rows of a returned ledger, or a Chinese ValidationError refusing the whole file."""
+    if len(data) > max_bytes():
+        raise ValidationError(f"文件超过 {max_bytes() // 1024 // 1024} MB")
+    try:
+        wb = load_workbook(io.BytesIO(data), data_only=True)
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+        raise ValidationError("不是有效的 Excel 文件（.xlsx），请上传从本系统导出的台账") from exc
+    if META not in wb.sheetnames:
+        raise ValidationError(
+            "该文件不是从本系统导出的台账（缺少校验信息）：请先导出台账，在导出的文件上填写后再导入"
+        )
+    meta = {_text(r[0]): _text(r[1]) for r in wb[META].iter_rows(values_only=True) if r and r[0]}
+    if meta.get("plan") != str(plan.pk):
+        raise ValidationError(
+            f"该文件导出自另一个方案（编号 {meta.get('plan') or '未知'}），"
+            f"不能导入到《{plan.title}》"
+        )
+    try:
+        period = parse_period(plan.report_frequency, meta.get("period", ""))
+    except ValidationError as exc:
+        raise ValidationError(
+            "文件中的报告期与本方案的报送周期不符（方案的报送周期可能已调整），请重新导出"
+        ) from exc
+    ws = wb[wb.sheetnames[0]]
+    rows = []
+    for line, values in enumerate(ws.iter_rows(min_row=FIRST_ROW, values_only=True), FIRST_ROW):
+        cells = list(values) + [None] * len(HEADER)
+        code = _text(cells[0])
+        if not code and not any(_text(v) for v in cells[: len(HEADER)]):
+            continue
+        rows.append(SheetRow(line, code, _text(cells[5]), _text(cells[6])))
+    if checksum([r.code for r in rows]) != meta.get("checksum"):
+        raise ValidationError(
+            "文件中的任务序号被修改过，或增删了行：请重新导出台账，只修改“进展情况”和“状态”两列"
+        )
+    return LedgerSheet(meta["plan"], period.key, rows)
+
+
+def _self_state(status: str) -> str:
+    return SELF_STATE.get(status, SelfState.IN_PROGRESS)
+
+
+def compare(
+    actor: Any, plan: Plan, period: Period, rows: list[Any], sheet: LedgerSheet
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """(changes, refused rows) of a returned ledger against the ledger as it is now."""
+    from fazhi.plans.models import ProgressReport
+
+    current = {row.code: row for row in rows}
+    changes: list[dict[str, Any]] = []
+    refused: list[dict[str, Any]] = []
+    accepted = set(
+        ProgressReport.objects.filter(
+            task__plan=plan, owner_unit_id=getattr(actor, "unit_id", None),
+            period_key=period.key, is_current=True, state=ReviewState.ACCEPTED,
+        ).values_list("task_id", flat=True)
+    )  # fmt: skip
+    for line in sheet.rows:
+        row = current.get(line.code)
+        if row is None:
+            refused.append({"line": line.line, "code": line.code, "reason": "任务序号不存在"})
+            continue
+        if line.status and line.status not in STATUSES:
+            refused.append(
+                {"line": line.line, "code": line.code,
+                 "reason": f"状态“{line.status[:10]}”无效，应从下拉列表中选择"}
+            )  # fmt: skip
+            continue
+        text_changed = line.progress != normalise(row.progress).strip()
+        done_changed = (line.status == str(Status.DONE)) != (row.status == str(Status.DONE))
+        if not text_changed and not done_changed:
+            continue
+        reason = ""
+        if not row.own:
+            reason = "本单位不是该任务的牵头单位或责任单位，不能填报（该行的修改未采纳）"
+        elif not line.progress:
+            reason = "进展情况为空"
+        elif len(line.progress) > 5000:
+            reason = "进展情况超过 5000 字"
+        elif row.task.pk in accepted:
+            reason = f"{period.label}的进展已审核通过，不能修改"
+        if reason:
+            refused.append({"line": line.line, "code": line.code, "reason": reason})
+            continue
+        changes.append(
+            {
+                "task_id": row.task.pk, "code": row.code, "line": line.line,
+                "before": row.progress, "text": line.progress,
+                "status_before": row.status, "status": line.status,
+                "self_state": _self_state(line.status), "base_id": row.base_id,
+            }
+        )  # fmt: skip
+    return changes, refused

@@ -1,0 +1,93 @@
+"""Evidence uploads: the type is read from the content (magic bytes, zip structure) and must
+match the file's extension; the size limit comes from FAZHI_EVIDENCE_MAX_BYTES."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import zipfile
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+
+DEFAULT_MAX_BYTES = 20 * 1024 * 1024
+KINDS = {
+    "pdf": "PDF",
+    "docx": "Word 文档",
+    "xlsx": "Excel 表格",
+    "jpg": "JPEG 图片",
+    "png": "PNG 图片",
+}
+EXTENSIONS = {
+    "pdf": "pdf",
+    "docx": "docx",
+    "xlsx": "xlsx",
+    "jpg": "jpg",
+    "jpeg": "jpg",
+    "png": "png",
+}
+CONTENT_TYPES = {
+    "pdf": "application/pdf",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "jpg": "image/jpeg",
+    "png": "image/png",
+}
+
+
+def max_bytes() -> int:
+    return int(getattr(settings, "FAZHI_EVIDENCE_MAX_BYTES", DEFAULT_MAX_BYTES))
+
+
+def sniff(data: bytes) -> str | None:
+    """What the bytes are: pdf, png, jpg, docx, xlsx, or None."""
+    if data.startswith(b"%PDF-"):
+        return "pdf"
+    if data.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "png"
+    if data.startswith(b"\xff\xd8\xff"):
+        return "jpg"
+    if data.startswith(b"PK\x03\x04"):
+        try:
+            with zipfile.ZipFile(io.BytesIO(data)) as archive:
+                names = set(archive.namelist())
+        except (zipfile.BadZipFile, ValueError):
+            return None
+        if "[Content_Types].xml" in names:
+            if "word/document.xml" in names:
+                return "docx"
+            if "xl/workbook.xml" in names:
+                return "xlsx"
+    return None
+
+
+@dataclass(frozen=True)
+class CheckedFile:
+    name: str
+    kind: str
+    data: bytes
+    sha256: str
+
+
+def check_evidence(name: str, data: bytes) -> CheckedFile:
+    """The file if its content is what its extension says and it is within the limit."""
+    name = (name or "").strip().replace("\\", "/").rsplit("/", 1)[-1][:255]
+    extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    expected = EXTENSIONS.get(extension)
+    if expected is None:
+        raise ValidationError(
+            f"佐证材料“{name}”的类型不支持：仅接受 PDF、Word（.docx）、Excel（.xlsx）、JPG、PNG"
+        )
+    if not data:
+        raise ValidationError(f"佐证材料“{name}”是空文件")
+    limit = max_bytes()
+    if len(data) > limit:
+        raise ValidationError(f"佐证材料“{name}”超过 {limit // 1024 // 1024} MB，请压缩后再上传")
+    found = sniff(data)
+    if found != expected:
+        what = f"实际是{KINDS[found]}" if found else "无法识别为所声称的类型"
+        raise ValidationError(
+            f"佐证材料“{name}”的内容与扩展名不符（扩展名为 .{extension}，{what}），已拒绝"
+        )
+    return CheckedFile(name, expected, data, hashlib.sha256(data).hexdigest())

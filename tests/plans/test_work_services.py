@@ -1,0 +1,269 @@
+"""The work on the ledger through the services: report, consolidate, decide, 督办, status."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from datetime import date, timedelta
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
+
+from fazhi.core.models import AuditEvent
+from fazhi.plans import services
+from fazhi.plans.models import Consolidation, Evidence, Notification, ProgressReport, Task
+from fazhi.plans.periods import parse_period, period_of
+from fazhi.plans.selectors import my_tasks, task_rows
+from fazhi.plans.status import Status, task_status
+from fazhi.workdays.index import current_calendar
+from tests.plans.work import consolidate, report, work_plan
+
+pytestmark = pytest.mark.django_db
+
+PDF = b"%PDF-1.7\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 32
+
+
+def _docx() -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as z:
+        z.writestr("[Content_Types].xml", "<Types/>")
+        z.writestr("word/document.xml", "<document/>")
+    return buffer.getvalue()
+
+
+def _status(task: Task) -> Status:
+    task = Task.objects.select_related("current_consolidation").get(pk=task.pk)
+    return task_status(task, today=timezone.localdate(), calendar=current_calendar())
+
+
+def test_importing_a_plan_notifies_the_units_of_their_new_tasks(world):
+    work_plan(world)
+    texts = list(Notification.objects.filter(recipient=world.clerk_a).values_list("text", flat=True))
+    assert texts == ["《抚州市2024年法治督察工作要点》已导入，本单位牵头或参与 2 项任务"]
+
+
+def test_the_whole_loop_report_consolidate_return_fix_accept(world):
+    work = work_plan(world)
+    assert _status(work.review) == Status.NOT_STARTED
+    first = report(world, work, files=[("评查表.pdf", PDF), ("现场.png", PNG)])
+    assert first.version == 1
+    assert Evidence.objects.filter(report=first).count() == 2
+    assert _status(work.review) == Status.IN_PROGRESS
+    c1 = consolidate(world, work)
+    assert list(c1.reports.all()) == [first]
+    services.consolidation_decide(
+        actor=world.supervisor, consolidation_id=c1.pk, accept=False, comment="请补充评查结果。"
+    )
+    assert _status(work.review) == Status.RETURNED
+    first.refresh_from_db()
+    assert (first.state, first.return_comment) == ("returned", "请补充评查结果。")
+    assert Notification.objects.filter(recipient=world.clerk_a, kind="return").exists()
+    with pytest.raises(ValidationError, match="临川区人民政府"):
+        consolidate(world, work, base_id=c1.pk)  # the county has not fixed its report yet
+    fixed = report(world, work, text="已评查 12 卷，发现问题 3 个，已整改。", base_id=first.pk)
+    assert fixed.version == 2
+    first.refresh_from_db()
+    assert not first.is_current
+    c2 = consolidate(world, work, base_id=c1.pk, self_state="completed")
+    services.consolidation_decide(actor=world.supervisor, consolidation_id=c2.pk, accept=True)
+    assert _status(work.review) == Status.DONE
+    fixed.refresh_from_db()
+    assert fixed.state == "accepted"
+    assert AuditEvent.objects.filter(action="consolidation.return").count() == 1
+    assert AuditEvent.objects.filter(action="consolidation.accept").count() == 1
+    assert Consolidation.objects.filter(task=work.review).count() == 2
+
+
+def test_it_refuses_a_report_for_a_period_not_yet_open(world):
+    work = work_plan(world)
+    future = period_of(work.plan.report_frequency, timezone.localdate() + timedelta(days=200))
+    with pytest.raises(ValidationError, match="尚未开始"):
+        report(world, work, period_key=future.key)
+    with pytest.raises(ValidationError, match="报告期“2024-13”无效"):
+        report(world, work, period_key="2024-13")
+    assert not ProgressReport.objects.exists()
+
+
+def test_it_refuses_a_unit_reporting_on_a_task_not_its_own(world):
+    work = work_plan(world)
+    with pytest.raises(PermissionDenied, match="不是该任务的牵头单位或责任单位"):
+        report(world, work, task=work.county_b_only)
+    assert AuditEvent.objects.filter(action="progress_report.refused").exists()
+    with pytest.raises(PermissionDenied, match="只有该任务的牵头单位"):
+        services.consolidation_submit(
+            actor=world.clerk_a, task_id=work.review.pk, period_key=work.period_key,
+            text="汇总", self_state="in_progress",
+        )  # fmt: skip
+    assert not ProgressReport.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "message"),
+    [
+        ("照片.jpg", PDF, "内容与扩展名不符（扩展名为 .jpg，实际是PDF）"),
+        ("说明.pdf", b"just text", "内容与扩展名不符"),
+        ("方案.docx", b"PK\x03\x04not a zip", "内容与扩展名不符"),
+        ("表格.xlsx", _docx(), "实际是Word 文档"),
+        ("程序.exe", b"MZ", "类型不支持"),
+    ],
+)
+def test_it_refuses_evidence_whose_content_is_not_its_extension(world, name, data, message):
+    work = work_plan(world)
+    with pytest.raises(ValidationError, match=message):
+        report(world, work, files=[("好的.pdf", PDF), (name, data)])
+    assert not ProgressReport.objects.exists()
+    assert not Evidence.objects.exists()
+
+
+def test_it_refuses_evidence_over_the_size_limit(world, settings):
+    settings.FAZHI_EVIDENCE_MAX_BYTES = 1024
+    work = work_plan(world)
+    with pytest.raises(ValidationError, match="超过"):
+        report(world, work, files=[("大.pdf", PDF + b"0" * 2000)])
+    assert not ProgressReport.objects.exists()
+
+
+def test_evidence_is_kept_with_its_hash(world):
+    import hashlib
+
+    work = work_plan(world)
+    r = report(world, work, files=[("报告.docx", _docx())])
+    evidence = Evidence.objects.get(report=r)
+    assert evidence.kind == "docx"
+    assert evidence.sha256 == hashlib.sha256(_docx()).hexdigest()
+
+
+def test_the_second_of_two_simultaneous_reports_is_told_and_nothing_is_lost(world):
+    work = work_plan(world)
+    from tests.conftest import PASSWORD
+    from fazhi.core import services as core_services
+
+    colleague = core_services.user_create(
+        actor=None, username="lc2", name="赵临川", unit=world.gov_a, password=PASSWORD,
+        roles=["clerk"],
+    )  # fmt: skip
+    report(world, work, text="张的版本")
+    # The colleague opened the empty form before the first report arrived (no base).
+    with pytest.raises(ValidationError, match="本期进展已由张临川于.*提交（第1版），您的内容未保存"):
+        report(world, work, user=colleague, text="赵的版本")
+    current = ProgressReport.objects.get(task=work.review, is_current=True)
+    assert current.text == "张的版本"
+
+
+def test_two_decisions_on_one_report_the_second_is_told(world):
+    work = work_plan(world)
+    report(world, work)
+    c = consolidate(world, work)
+    services.consolidation_decide(actor=world.supervisor, consolidation_id=c.pk, accept=True)
+    with pytest.raises(ValidationError, match="已由王督查处理（已通过）"):
+        services.consolidation_decide(
+            actor=world.supervisor, consolidation_id=c.pk, accept=False, comment="再看看"
+        )
+
+
+def test_a_return_needs_a_comment_and_a_clerk_cannot_decide(world):
+    work = work_plan(world)
+    report(world, work)
+    c = consolidate(world, work)
+    with pytest.raises(ValidationError, match="退回时请填写退回意见"):
+        services.consolidation_decide(actor=world.supervisor, consolidation_id=c.pk, accept=False)
+    with pytest.raises(PermissionDenied):
+        services.consolidation_decide(actor=world.clerk_a, consolidation_id=c.pk, accept=True)
+
+
+def test_a_late_task_is_overdue_and_gets_a_supervision_notice_due_in_working_days(world):
+    work = work_plan(world)
+    assert work.late.due_on == date(2023, 12, 31)
+    assert _status(work.late) == Status.OVERDUE
+    notice = services.supervision_issue(
+        actor=world.supervisor, task_id=work.late.pk, unit_id=world.gov_a.pk,
+        reason="复议规范化建设逾期未完成", requirement="说明原因并报送整改计划", reply_workdays=5,
+    )  # fmt: skip
+    assert notice.number.startswith("督办〔")
+    cal = current_calendar()
+    assert cal.workdays_between(notice.issued_on, notice.reply_due_on) == 5
+    assert Notification.objects.filter(recipient=world.clerk_a, kind="supervise").exists()
+    with pytest.raises(PermissionDenied):
+        services.supervision_reply(actor=world.clerk_b, notice_id=notice.pk, text="不是我")
+    services.supervision_reply(actor=world.clerk_a, notice_id=notice.pk, text="已制定整改计划")
+    with pytest.raises(ValidationError, match="已回复"):
+        services.supervision_reply(actor=world.clerk_a, notice_id=notice.pk, text="再回一次")
+    with pytest.raises(ValidationError, match="只能向该任务的牵头单位或责任单位督办"):
+        services.supervision_issue(
+            actor=world.supervisor, task_id=work.late.pk, unit_id=world.gov_b.pk, reason="x",
+            requirement="y", reply_workdays=5,
+        )  # fmt: skip
+
+
+def test_the_supervisor_reassigns_a_task_and_it_is_audited(world):
+    work = work_plan(world)
+    services.task_assign(
+        actor=world.supervisor, task_id=work.county_b_only.pk, lead_unit_ids=[world.gov_b.pk],
+        responsible_unit_ids=[world.dept_a.pk],
+    )  # fmt: skip
+    task = Task.objects.get(pk=work.county_b_only.pk)
+    assert task.responsible_names == ["临川区司法局"]
+    event = AuditEvent.objects.get(action="task.assign")
+    assert event.before == {"lead": ["南城县人民政府"], "responsible": []}
+    with pytest.raises(PermissionDenied):
+        services.task_assign(
+            actor=world.clerk_a, task_id=task.pk, lead_unit_ids=[world.gov_a.pk],
+            responsible_unit_ids=[],
+        )  # fmt: skip
+    with pytest.raises(ValidationError, match="至少要有一个牵头单位"):
+        services.task_assign(
+            actor=world.supervisor, task_id=task.pk, lead_unit_ids=[], responsible_unit_ids=[]
+        )
+
+
+def test_my_tasks_lists_the_units_tasks_urgent_first(world):
+    work = work_plan(world)
+    rows = my_tasks(world.clerk_a)
+    assert [r.task.code for r in rows] == ["2.1", "1.1"]
+    assert [str(r.status) for r in rows] == ["逾期", "未开始"]
+    assert {r.role for r in rows} == {"责任"}
+    assert [r.task.code for r in my_tasks(world.clerk_b)] == ["1.1", "3.1"]
+    assert [r.task.code for r in my_tasks(work.lead_clerk)] == ["2.1", "1.1"]
+
+
+def test_a_county_b_clerk_never_reads_county_a_progress(world):
+    work = work_plan(world)
+    report(world, work, text="临川的进展")
+    period = parse_period(work.plan.report_frequency, work.period_key)
+    b = {r.task.code: r.progress for r in task_rows(world.clerk_b, work.plan, period=period)}
+    assert b["1.1"] == ""
+    lead = {r.task.code: r.progress for r in task_rows(work.lead_clerk, work.plan, period=period)}
+    assert lead["1.1"] == "【临川区人民政府】临川的进展"
+
+
+def test_a_yearly_task_accepted_as_done_rolls_to_next_year(world):
+    text = "某要点\n一、章\n1.每年3月1日前报送年度报告。(牵头单位:市司法局;责任单位:临川区人民政府)\n"
+    work_ = work_plan(world, text)
+    task = Task.objects.get(plan=work_.plan)
+    assert task.deadline_recurring == "yearly"
+    due = task.due_on
+    services.consolidation_submit(
+        actor=work_.lead_clerk, task_id=task.pk, period_key=work_.period_key, text="已报送",
+        self_state="completed",
+    )  # fmt: skip
+    c = Consolidation.objects.get(task=task)
+    services.consolidation_decide(actor=world.supervisor, consolidation_id=c.pk, accept=True)
+    task.refresh_from_db()
+    assert task.due_on == due.replace(year=due.year + 1)
+    assert _status(task) == Status.DONE
+
+
+def test_reminders_are_sent_once_per_due_date(world):
+    work = work_plan(world)
+    notice = services.supervision_issue(
+        actor=world.supervisor, task_id=work.late.pk, unit_id=world.gov_a.pk, reason="逾期",
+        requirement="回复", reply_workdays=2,
+    )  # fmt: skip
+    first = services.reminders_send()
+    assert first >= 1
+    assert services.reminders_send() == 0
+    assert Notification.objects.filter(
+        recipient=world.clerk_a, kind="due", text__contains=notice.number
+    ).count() == 1
