@@ -38,7 +38,7 @@ def bar_chart(bars: Sequence[Bar], *, target: Decimal, unit: str, title: str) ->
     top = _scale([b.value for b in bars], target)
 
     def x_of(v: Decimal) -> float:
-        return label_w + float(v / top) * plot_w
+        return round(label_w + float(v / top) * plot_w, 1)
 
     parts = [
         format_html(
@@ -70,16 +70,16 @@ def bar_chart(bars: Sequence[Bar], *, target: Decimal, unit: str, title: str) ->
                 )
             )
             continue
-        width = max(x_of(bar.value) - label_w, 1.0)
+        width = round(max(x_of(bar.value) - label_w, 1.0), 1)
         parts.append(
             format_html(
-                '<rect class="bar {}" x="{}" y="{}" width="{:.1f}" height="18" rx="2"></rect>'
-                '<text class="chart-value" x="{:.1f}" y="{}" font-size="12">{}{}</text>',
+                '<rect class="bar {}" x="{}" y="{}" width="{}" height="18" rx="2"></rect>'
+                '<text class="chart-value" x="{}" y="{}" font-size="12">{}{}</text>',
                 bar.status,
                 label_w,
                 y + 2,
                 width,
-                label_w + width + 4,
+                round(label_w + width + 4, 1),
                 y + 15,
                 _num(bar.value),
                 unit,
@@ -88,9 +88,9 @@ def bar_chart(bars: Sequence[Bar], *, target: Decimal, unit: str, title: str) ->
     tx = x_of(target)
     parts.append(
         format_html(
-            '<line class="target-line" x1="{:.1f}" y1="4" x2="{:.1f}" y2="{}" '
+            '<line class="target-line" x1="{}" y1="4" x2="{}" y2="{}" '
             'stroke-dasharray="4 3"></line>'
-            '<text class="chart-target" x="{:.1f}" y="{}" text-anchor="middle" font-size="11">'
+            '<text class="chart-target" x="{}" y="{}" text-anchor="middle" font-size="11">'
             "目标 {}{}</text>",
             tx,
             tx,
@@ -117,7 +117,7 @@ def trend_chart(
     step = plot_w / max(len(points) - 1, 1)
 
     def y_of(v: Decimal) -> float:
-        return top_pad + plot_h - float(v / top) * plot_h
+        return round(top_pad + plot_h - float(v / top) * plot_h, 1)
 
     parts = [
         format_html(
@@ -138,25 +138,25 @@ def trend_chart(
     ty = y_of(target)
     parts.append(
         format_html(
-            '<line class="target-line" x1="{}" y1="{:.1f}" x2="{}" y2="{:.1f}" '
+            '<line class="target-line" x1="{}" y1="{}" x2="{}" y2="{}" '
             'stroke-dasharray="4 3"></line>'
-            '<text class="chart-target" x="{}" y="{:.1f}" text-anchor="end" font-size="11">{}</text>',
+            '<text class="chart-target" x="{}" y="{}" text-anchor="end" font-size="11">{}</text>',
             left,
             ty,
             width - 10,
             ty,
             left - 4,
-            ty + 4,
+            round(ty + 4, 1),
             _num(target),
         )
     )
     segment: list[str] = []
     segments: list[list[str]] = []
     for i, (year, value) in enumerate(points):
-        x = left + i * step
+        x = round(left + i * step, 1)
         parts.append(
             format_html(
-                '<text class="chart-label" x="{:.1f}" y="{}" text-anchor="middle" '
+                '<text class="chart-label" x="{}" y="{}" text-anchor="middle" '
                 'font-size="11">{}</text>',
                 x,
                 height - 10,
@@ -169,7 +169,7 @@ def trend_chart(
             segment = []
             parts.append(
                 format_html(
-                    '<text class="chart-nodata" x="{:.1f}" y="{}" text-anchor="middle" '
+                    '<text class="chart-nodata" x="{}" y="{}" text-anchor="middle" '
                     'font-size="11">无数据</text>',
                     x,
                     top_pad + plot_h - 6,
@@ -180,13 +180,13 @@ def trend_chart(
         segment.append(f"{x:.1f},{y:.1f}")
         parts.append(
             format_html(
-                '<circle class="point" cx="{:.1f}" cy="{:.1f}" r="3.5"></circle>'
-                '<text class="chart-value" x="{:.1f}" y="{:.1f}" text-anchor="middle" '
+                '<circle class="point" cx="{}" cy="{}" r="3.5"></circle>'
+                '<text class="chart-value" x="{}" y="{}" text-anchor="middle" '
                 'font-size="11">{}{}</text>',
                 x,
                 y,
                 x,
-                y - 7,
+                round(y - 7, 1),
                 _num(value),
                 unit,
             )

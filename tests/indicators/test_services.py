@@ -47,9 +47,14 @@ def test_a_unit_reports_its_own_value_with_evidence(world):
     plan = import_plan(world)
     lectures = by_name(plan, "讲座")
     row = services.indicator_value_report(
-        actor=world.clerk_a, indicator_id=lectures.pk, unit=world.gov_a, year=2025, value="2",
-        note="3月、9月各一期", files=[Upload("讲座通知.pdf", PDF)],
-    )  # fmt: skip
+        actor=world.clerk_a,
+        indicator_id=lectures.pk,
+        unit=world.gov_a,
+        year=2025,
+        value="2",
+        note="3月、9月各一期",
+        files=[Upload("讲座通知.pdf", PDF)],
+    )
     assert (row.value, row.status, row.kind) == (Decimal("2.00"), Status.MET, Kind.SELF_REPORTED)
     assert row.owner_unit == world.gov_a
     assert [e.name for e in row.evidence.all()] == ["讲座通知.pdf"]
@@ -71,9 +76,13 @@ def test_a_zero_denominator_is_refused_with_a_chinese_message(world):
     court = by_name(plan, "出庭应诉率")
     with pytest.raises(ValidationError, match="分母为零"):
         services.indicator_value_report(
-            actor=world.clerk_a, indicator_id=court.pk, unit=world.gov_a, year=2025,
-            numerator="0", denominator="0",
-        )  # fmt: skip
+            actor=world.clerk_a,
+            indicator_id=court.pk,
+            unit=world.gov_a,
+            year=2025,
+            numerator="0",
+            denominator="0",
+        )
     assert not IndicatorValue.objects.exists()
 
 
@@ -81,14 +90,22 @@ def test_a_ratio_is_computed_from_numerator_and_denominator(world):
     plan = import_plan(world)
     court = by_name(plan, "出庭应诉率")
     row = services.indicator_value_report(
-        actor=world.clerk_a, indicator_id=court.pk, unit=world.gov_a, year=2025,
-        numerator="19", denominator="20",
-    )  # fmt: skip
+        actor=world.clerk_a,
+        indicator_id=court.pk,
+        unit=world.gov_a,
+        year=2025,
+        numerator="19",
+        denominator="20",
+    )
     assert (row.value, row.status) == (Decimal("95.00"), Status.MET)
     row = services.indicator_value_report(
-        actor=world.clerk_a, indicator_id=court.pk, unit=world.gov_a, year=2025,
-        numerator="18", denominator="20",
-    )  # fmt: skip
+        actor=world.clerk_a,
+        indicator_id=court.pk,
+        unit=world.gov_a,
+        year=2025,
+        numerator="18",
+        denominator="20",
+    )
     assert (row.value, row.status, row.version) == (Decimal("90.00"), Status.UNMET, 1)
     assert IndicatorValue.objects.count() == 1  # an open year's figure is updated in place
 
@@ -106,9 +123,13 @@ def test_bad_evidence_is_refused_and_nothing_is_kept(world, name, data, message)
     lectures = by_name(plan, "讲座")
     with pytest.raises(ValidationError, match=message):
         services.indicator_value_report(
-            actor=world.clerk_a, indicator_id=lectures.pk, unit=world.gov_a, year=2025,
-            value="1", files=[Upload(name, data)],
-        )  # fmt: skip
+            actor=world.clerk_a,
+            indicator_id=lectures.pk,
+            unit=world.gov_a,
+            year=2025,
+            value="1",
+            files=[Upload(name, data)],
+        )
     assert not IndicatorValue.objects.exists()
 
 
@@ -124,13 +145,19 @@ def test_a_closed_year_refuses_reports_and_keeps_old_versions_on_revision(world)
             actor=world.clerk_a, indicator_id=lectures.pk, unit=world.gov_a, year=2025, value="2"
         )
     with pytest.raises(ValidationError, match="必须填写理由"):
-        services.indicator_value_revise(actor=world.supervisor, value_id=first.pk, reason=" ", value="2")
+        services.indicator_value_revise(
+            actor=world.supervisor, value_id=first.pk, reason=" ", value="2"
+        )
     revised = services.indicator_value_revise(
         actor=world.supervisor, value_id=first.pk, reason="补报9月讲座通知", value="2"
     )
     first.refresh_from_db()
     assert (first.is_current, first.value) == (False, Decimal("1.00"))
-    assert (revised.version, revised.value, revised.reason) == (2, Decimal("2.00"), "补报9月讲座通知")
+    assert (revised.version, revised.value, revised.reason) == (
+        2,
+        Decimal("2.00"),
+        "补报9月讲座通知",
+    )
 
 
 def test_a_clerk_may_not_close_a_year(world):

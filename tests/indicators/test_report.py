@@ -1,0 +1,81 @@
+"""The annual report draft: a .docx organised by the plan's chapters that LibreOffice opens."""
+
+from __future__ import annotations
+
+import io
+import shutil
+import subprocess
+
+import pytest
+from django.urls import reverse
+from docx import Document
+
+from tests.conftest import client_for
+from tests.indicators.helpers import import_plan
+
+pytestmark = pytest.mark.django_db
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def _report(world, text=None):
+    plan = import_plan(world, text) if text else import_plan(world)
+    response = client_for(world.supervisor).get(
+        reverse("indicators:report_docx", args=[plan.pk, 2025])
+    )
+    assert response.status_code == 200
+    assert response["Content-Type"] == DOCX
+    return plan, response.content
+
+
+def test_the_report_has_every_chapter_and_the_indicator_table(world, seed_text):
+    plan, data = _report(world, seed_text)
+    doc = Document(io.BytesIO(data))
+    text = "\n".join(p.text for p in doc.paragraphs)
+    for chapter in plan.chapters.all():
+        assert f"（{chapter.number}）{chapter.title}" in text
+    assert "2025年度法治政府建设情况报告" in text
+    cells = [c.text for row in doc.tables[0].rows for c in row.cells]
+    assert "对符合法定条件要求的依申请公开政府信息的答复率" in cells
+    assert "无数据（系统计算）" in cells
+
+
+def test_a_clerk_may_not_download_the_report(world):
+    plan = import_plan(world)
+    url = reverse("indicators:report_docx", args=[plan.pk, 2025])
+    assert client_for(world.clerk_a).get(url).status_code == 403
+
+
+def test_libreoffice_opens_the_report(world, seed_text, tmp_path):
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if soffice is None:
+        pytest.skip(
+            "未安装 LibreOffice（soffice）：无法验证报告能否打开；apt-get install libreoffice-writer-nogui"
+        )
+    plan, data = _report(world, seed_text)
+    source = tmp_path / "report.docx"
+    source.write_bytes(data)
+    subprocess.run(  # noqa: S603  (a fixed program with our own temp paths)
+        [
+            soffice,
+            "--headless",
+            f"-env:UserInstallation=file://{tmp_path}/lo",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path),
+            str(source),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=180,
+    )
+    pdf = tmp_path / "report.pdf"
+    assert pdf.exists()
+    assert pdf.read_bytes().startswith(b"%PDF")
+    pdftotext = shutil.which("pdftotext")
+    if pdftotext:
+        out = subprocess.run([pdftotext, str(pdf), "-"], capture_output=True, check=True)  # noqa: S603
+        text = out.stdout.decode()
+        for chapter in plan.chapters.all():
+            assert chapter.title in text.replace("\n", "")
