@@ -93,6 +93,12 @@ class Row:
     sees_total: bool
     units: list[UnitFigure]
     trend: list[tuple[int, IndicatorValue | None]] = field(default_factory=list)
+    # Self-reported indicators have no total: the trend is the share of units meeting it.
+    share_trend: list[tuple[int, Decimal | None]] = field(default_factory=list)
+
+    @property
+    def has_trend(self) -> bool:
+        return bool(self.trend or self.share_trend)
 
     @property
     def status(self) -> str:
@@ -144,6 +150,13 @@ class Row:
         )
 
     def trend_chart(self) -> str:
+        if self.share_trend:
+            return charts.trend_chart(
+                self.share_trend,
+                target=Decimal(100),
+                unit="%",
+                title=f"{self.indicator.name} 历年达标单位占比",
+            )
         points = [(y, v.value if v else None) for y, v in self.trend]
         return charts.trend_chart(
             points,
@@ -181,7 +194,12 @@ def rows_for(user: Any, year: int, *, indicators: list[Indicator] | None = None)
             if unit.pk in visible_units
         ]
         row = Row(indicator, year, total, sees_total, units)
-        if sees_total:
+        if indicator.kind == Kind.SELF_REPORTED and len(units) > 1:
+            row.share_trend = [
+                (y, _met_share([by_key.get((indicator.pk, y, f.unit.pk)) for f in units]))
+                for y in indicator.years
+            ]
+        elif sees_total:
             row.trend = [(y, by_key.get((indicator.pk, y, None))) for y in indicator.years]
         elif len(units) == 1:
             row.trend = [
@@ -189,6 +207,15 @@ def rows_for(user: Any, year: int, *, indicators: list[Indicator] | None = None)
             ]
         rows.append(row)
     return rows
+
+
+def _met_share(values: list[IndicatorValue | None]) -> Decimal | None:
+    """达标单位占比 among the units that reported; None (无数据) when none reported."""
+    reported = [v for v in values if v is not None and v.value is not None]
+    if not reported:
+        return None
+    met = sum(v.status == Status.MET for v in reported)
+    return (Decimal(met) * 100 / len(reported)).quantize(registry.CENT)
 
 
 def row_for(user: Any, indicator: Indicator, year: int) -> Row:
