@@ -45,13 +45,15 @@ class IntakeForm(ApplicationFields):
     letter_kind = forms.ChoiceField(
         label="信函类型", choices=[("", "—"), *LetterKind.choices], required=False
     )
-    submitted_on = forms.DateField(label="提交（到达）日期", widget=forms.DateInput(attrs=DATE))
+    submitted_on = forms.DateField(
+        label="提交（到达）日期", widget=forms.DateInput(attrs=DATE, format="%Y-%m-%d")
+    )
     signed_on = forms.DateField(
-        label="签收日期", required=False, widget=forms.DateInput(attrs=DATE),
+        label="签收日期", required=False, widget=forms.DateInput(attrs=DATE, format="%Y-%m-%d"),
         help_text="需签收的邮件填写",
     )  # fmt: skip
     confirmed_on = forms.DateField(
-        label="确认日期", required=False, widget=forms.DateInput(attrs=DATE),
+        label="确认日期", required=False, widget=forms.DateInput(attrs=DATE, format="%Y-%m-%d"),
         help_text="平常信函：与申请人确认之日；互联网、传真：双方确认之日",
     )  # fmt: skip
 

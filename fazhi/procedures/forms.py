@@ -16,7 +16,7 @@ def action_form(action: Action, *, version: int, data: Any = None, files: Any = 
         "on": forms.DateField(
             label="日期",
             initial=timezone.localdate,
-            widget=forms.DateInput(attrs={"type": "date"}),
+            widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             help_text="该步骤实际发生的日期（期限据此计算）",
         ),
         "version": forms.IntegerField(widget=forms.HiddenInput, initial=version),
@@ -32,7 +32,9 @@ def action_form(action: Action, *, version: int, data: Any = None, files: Any = 
         elif spec.kind == "int":
             field = forms.IntegerField(min_value=1)
         elif spec.kind == "date":
-            field = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+            field = forms.DateField(
+                widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+            )
         elif spec.kind == "file":
             field = forms.FileField()
         else:
