@@ -201,6 +201,16 @@ def indicator_create_from_target(*, actor: User | None, target: Target) -> Indic
     return indicator
 
 
+def indicators_sync(*, actor: User | None = None) -> int:
+    """Create the indicators of plan targets that have none (plans imported before this module)."""
+    _require(actor, Permission.SUPERVISE)
+    made = 0
+    for target in Target.objects.filter(indicator__isnull=True).select_related("plan", "measure"):
+        indicator_create_from_target(actor=actor, target=target)
+        made += 1
+    return made
+
+
 def applicable_units(indicator: Indicator) -> list[Organisation]:
     units = {u.pk: u for u in indicator.units.select_related("division")}
     for group in indicator.groups.prefetch_related("members__division"):
@@ -790,6 +800,7 @@ __all__ = [
     "indicator_value_report",
     "indicator_value_revise",
     "indicators_recompute",
+    "indicators_sync",
     "plan_years",
     "publication_publish",
     "scheme_create",
