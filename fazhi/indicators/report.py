@@ -17,22 +17,33 @@ from fazhi.plans import models as plan_models
 from fazhi.plans.models import Chapter, Measure, Plan, Task
 
 
-def accepted_reports(plan: Plan, year: int) -> dict[int, list[str]]:
-    """Accepted progress reports of the year per measure (empty if plans keeps none yet)."""
-    model = getattr(plan_models, "ProgressReport", None)
+def accepted_reports(user: Any, plan: Plan, year: int) -> dict[int, list[str]]:
+    """Accepted progress of the year per measure, as far as ``user`` may see it: the lead
+    unit's accepted 汇总进展 of each task, else its units' accepted reports (none before the
+    plans module kept progress reports)."""
+    consolidations = getattr(plan_models, "Consolidation", None)
+    reports = getattr(plan_models, "ProgressReport", None)
     states = getattr(plan_models, "ReviewState", None)
-    if model is None or states is None:
+    if consolidations is None or reports is None or states is None:
         return {}
     found: dict[int, list[str]] = defaultdict(list)
-    reports = (
-        model.objects.filter(
-            task__plan=plan, is_current=True, state=states.ACCEPTED, period_start__year=year
+    covered: set[int] = set()
+    order = ("task__measure__number", "task__position", "period_start")
+    for kind in (consolidations, reports):
+        rows = (
+            kind.objects.visible_to(user)
+            .filter(task__plan=plan, is_current=True, state=states.ACCEPTED)
+            .filter(period_start__year=year)
+            .select_related("owner_unit", "task")
+            .order_by(*order)
         )
-        .select_related("owner_unit", "task")
-        .order_by("task__measure__number", "task__position", "period_start")
-    )
-    for report in reports:
-        found[report.task.measure_id].append(f"{report.owner_unit.display_name}：{report.text}")
+        seen = set()
+        for row in rows:
+            if row.task_id in covered:
+                continue
+            seen.add(row.task_id)
+            found[row.task.measure_id].append(f"{row.owner_unit.display_name}：{row.text}")
+        covered |= seen
     return found
 
 
@@ -59,7 +70,7 @@ def build(user: Any, plan: Plan, year: int) -> bytes:
     )
     note.alignment = WD_ALIGN_PARAGRAPH.CENTER
 
-    reports = accepted_reports(plan, year)
+    reports = accepted_reports(user, plan, year)
     tasks: dict[int, list[Task]] = defaultdict(list)
     for task in (
         Task.objects.visible_to(user).filter(plan=plan).order_by("measure__number", "position")

@@ -79,3 +79,40 @@ def test_libreoffice_opens_the_report(world, seed_text, tmp_path):
         text = out.stdout.decode()
         for chapter in plan.chapters.all():
             assert chapter.title in text.replace("\n", "")
+
+
+def test_the_report_carries_accepted_progress_and_not_returned_drafts(world):
+    from django.utils import timezone
+
+    from fazhi.plans import services as plan_services
+    from fazhi.plans.periods import period_of
+
+    plan = import_plan(world)
+    task = plan.tasks.get(measure__number=3)  # led by 临川区人民政府
+    key = period_of(plan.report_frequency, timezone.localdate()).key
+    plan_services.progress_report_submit(
+        actor=world.clerk_a,
+        task_id=task.pk,
+        period_key=key,
+        text="负责人出庭应诉19件",
+        self_state="in_progress",
+    )
+    summary = plan_services.consolidation_submit(
+        actor=world.clerk_a,
+        task_id=task.pk,
+        period_key=key,
+        text="全区负责人出庭率95%",
+        self_state="in_progress",
+    )
+    year = timezone.localdate().year
+    url = reverse("indicators:report_docx", args=[plan.pk, year])
+
+    def text() -> str:
+        data = client_for(world.supervisor).get(url).content
+        return "\n".join(p.text for p in Document(io.BytesIO(data)).paragraphs)
+
+    assert "全区负责人出庭率95%" not in text()  # submitted, not yet accepted
+    plan_services.consolidation_decide(
+        actor=world.supervisor, consolidation_id=summary.pk, accept=True
+    )
+    assert "临川区人民政府：全区负责人出庭率95%" in text()
