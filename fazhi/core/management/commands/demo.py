@@ -1,4 +1,4 @@
-"""`fazhi demo`: migrate, load the demo data, print the demo accounts, then serve."""
+"""`fazhi demo`: migrate, load every module's demo data, print the demo accounts, then serve."""
 
 from __future__ import annotations
 
@@ -20,6 +20,15 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         call_command("migrate", interactive=False, verbosity=0)
         accounts = load_demo()
+        # Each module's demo is idempotent and builds on the units and accounts above.
+        from fazhi.disclosure.demo import load_demo_requests
+        from fazhi.indicators.demo import load_demo_indicators
+        from fazhi.laws.demo import load_demo_laws
+
+        laws = load_demo_laws()
+        self.stdout.write(f"法规库演示文本：{len(laws)} 部")
+        self.stdout.write(f"依申请公开演示申请：新增 {load_demo_requests()} 件")
+        self.stdout.write(f"指标与考核演示：{load_demo_indicators()}")
         self.stdout.write(f"演示数据已就绪。演示账号（密码均为 {DEMO_PASSWORD}）：")
         width = max(len(a.username) for a in accounts)
         for a in accounts:
