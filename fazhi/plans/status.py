@@ -34,20 +34,22 @@ CSS = {
 }  # fmt: skip
 
 
+def _year_before(day: date) -> date:
+    try:
+        return day.replace(year=day.year - 1)
+    except ValueError:  # 2月29日
+        return day.replace(year=day.year - 1, day=28)
+
+
 def is_done(task: Task, today: date) -> bool:
-    """Accepted as completed; a yearly task only for the cycle it was accepted in (acceptance
-    rolls its due date on a year, so a passed due date means the next cycle was missed)."""
+    """Accepted as completed. Accepting a yearly task rolls its due date on to the next
+    cycle; it shows as done until the cycle it was accepted for has ended."""
     if task.completed_on is None:
         return False
     if not task.deadline_recurring or task.due_on is None:
         return True
-    if task.due_on < today:
-        return False
-    try:
-        cycle_start = task.due_on.replace(year=task.due_on.year - 1)
-    except ValueError:  # 2月29日
-        cycle_start = task.due_on.replace(year=task.due_on.year - 1, day=28)
-    return task.completed_on >= cycle_start
+    accepted_for = _year_before(task.due_on)
+    return today <= accepted_for and task.completed_on > _year_before(accepted_for)
 
 
 def task_status(

@@ -40,7 +40,9 @@ def _status(task: Task) -> Status:
 
 def test_importing_a_plan_notifies_the_units_of_their_new_tasks(world):
     work_plan(world)
-    texts = list(Notification.objects.filter(recipient=world.clerk_a).values_list("text", flat=True))
+    texts = list(
+        Notification.objects.filter(recipient=world.clerk_a).values_list("text", flat=True)
+    )
     assert texts == ["《抚州市2024年法治督察工作要点》已导入，本单位牵头或参与 2 项任务"]
 
 
@@ -137,8 +139,8 @@ def test_evidence_is_kept_with_its_hash(world):
 
 def test_the_second_of_two_simultaneous_reports_is_told_and_nothing_is_lost(world):
     work = work_plan(world)
-    from tests.conftest import PASSWORD
     from fazhi.core import services as core_services
+    from tests.conftest import PASSWORD
 
     colleague = core_services.user_create(
         actor=None, username="lc2", name="赵临川", unit=world.gov_a, password=PASSWORD,
@@ -146,7 +148,9 @@ def test_the_second_of_two_simultaneous_reports_is_told_and_nothing_is_lost(worl
     )  # fmt: skip
     report(world, work, text="张的版本")
     # The colleague opened the empty form before the first report arrived (no base).
-    with pytest.raises(ValidationError, match="本期进展已由张临川于.*提交（第1版），您的内容未保存"):
+    with pytest.raises(
+        ValidationError, match=r"本期进展已由张临川于.*提交（第1版），您的内容未保存"
+    ):
         report(world, work, user=colleague, text="赵的版本")
     current = ProgressReport.objects.get(task=work.review, is_current=True)
     assert current.text == "张的版本"
@@ -239,7 +243,9 @@ def test_a_county_b_clerk_never_reads_county_a_progress(world):
 
 
 def test_a_yearly_task_accepted_as_done_rolls_to_next_year(world):
-    text = "某要点\n一、章\n1.每年3月1日前报送年度报告。(牵头单位:市司法局;责任单位:临川区人民政府)\n"
+    text = (
+        "某要点\n一、章\n1.每年3月1日前报送年度报告。(牵头单位:市司法局;责任单位:临川区人民政府)\n"
+    )
     work_ = work_plan(world, text)
     task = Task.objects.get(plan=work_.plan)
     assert task.deadline_recurring == "yearly"
@@ -264,6 +270,9 @@ def test_reminders_are_sent_once_per_due_date(world):
     first = services.reminders_send()
     assert first >= 1
     assert services.reminders_send() == 0
-    assert Notification.objects.filter(
-        recipient=world.clerk_a, kind="due", text__contains=notice.number
-    ).count() == 1
+    assert (
+        Notification.objects.filter(
+            recipient=world.clerk_a, kind="due", text__contains=notice.number
+        ).count()
+        == 1
+    )
