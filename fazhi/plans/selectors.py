@@ -28,7 +28,7 @@ from fazhi.plans.models import (
     Task,
 )
 from fazhi.plans.periods import Period, parse_period, period_of
-from fazhi.plans.status import CSS, SEVERITY, Status, overdue_q, task_status, worst
+from fazhi.plans.status import CSS, SEVERITY, SHORT, Status, overdue_q, task_status, worst
 from fazhi.plans.text import normalise
 from fazhi.workdays.deadlines import DeadlineState, compute_due, deadline_state
 from fazhi.workdays.index import current_calendar
@@ -419,7 +419,7 @@ def count_unread(user: Any) -> int | None:
 @dataclass
 class Matrix:
     measures: list[Measure]
-    rows: list[tuple[Any, list[tuple[Status | None, str]]]]
+    rows: list[tuple[Any, list[tuple[Status | None, str, str]]]]
 
 
 def matrix_for(user: Any, plan: Plan) -> Matrix:
@@ -466,10 +466,10 @@ def matrix_for(user: Any, plan: Plan) -> Matrix:
         cells.setdefault((unit_id, task.measure_id), []).append(state)
     rows = []
     for unit in units:
-        line: list[tuple[Status | None, str]] = []
+        line: list[tuple[Status | None, str, str]] = []
         for measure in measures:
             cell = worst(cells.get((unit.pk, measure.pk), []))
-            line.append((cell, CSS[cell] if cell else "st-none"))
+            line.append((cell, CSS[cell], SHORT[cell]) if cell else (None, "st-none", ""))
         rows.append((unit, line))
     return Matrix(measures, rows)
 

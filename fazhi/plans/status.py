@@ -34,6 +34,13 @@ CSS = {
 }  # fmt: skip
 
 
+# One character for a matrix cell; the full word is in its title and the legend.
+SHORT = {
+    Status.NOT_STARTED: "未", Status.IN_PROGRESS: "进", Status.DONE: "完",
+    Status.DUE_SOON: "临", Status.OVERDUE: "逾", Status.RETURNED: "退",
+}  # fmt: skip
+
+
 def _year_before(day: date) -> date:
     try:
         return day.replace(year=day.year - 1)
