@@ -130,22 +130,15 @@ class DatabaseBackend:
         self, terms: list[Term], filters: Filters, *, title: bool, order: str, limit: int
     ) -> list[_Candidate]:
         source, match, index_order = self.source("title" if title else "doc")
+        # Title candidates hold every term in the title (the title is part of the body, so
+        # they match); partial title matches are scored when the other pools bring them.
         tokens = [t for term in terms for t in term.tokens]
-        if title:
-            match_param = self.any_of([self.all_of(term.tokens) for term in terms])
-        else:
-            match_param = self.all_of(tokens)
-        where, params = [match], [match_param]
+        where, params = [match], [self.all_of(tokens)]
         for term in terms:
-            condition, extra = self._term_condition(term, "d.body")
+            condition, extra = self._term_condition(term, "d.title" if title else "d.body")
             if condition:
                 where.append(condition)
                 params.extend(extra)
-        if title:
-            where.append(
-                "(" + " OR ".join(self.contains.format(col="d.title") for _ in terms) + ")"
-            )
-            params.extend(t.text for t in terms)
         fwhere, fparams = self._filters(filters)
         where += fwhere
         params += fparams
