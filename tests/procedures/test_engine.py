@@ -171,3 +171,24 @@ def test_procedures_are_declared_and_registered():
             states=(engine.State("a", "甲"),),
             actions=(engine.Action("go", "走", sources=("a",), target="b"),),
         )  # fmt: skip
+
+
+def test_an_administrator_uploads_a_template_in_the_admin(world):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from fazhi.procedures.models import DocumentTemplate
+    from tests.conftest import client_for
+
+    client = client_for(world.admin)
+    upload = SimpleUploadedFile("reply.docx", _docx("本地答复书 {{number}}"))
+    response = client.post(
+        "/admin/procedures/documenttemplate/add/", {"code": "disclosure.reply", "file": upload}
+    )
+    assert response.status_code == 302
+    assert DocumentTemplate.objects.get(code="disclosure.reply").updated_by == world.admin
+    bad = SimpleUploadedFile("reply.docx", b"not a docx")
+    response = client.post(
+        "/admin/procedures/documenttemplate/add/", {"code": "disclosure.receipt", "file": bad}
+    )
+    assert "docx" in response.content.decode()
+    assert not DocumentTemplate.objects.filter(code="disclosure.receipt").exists()
