@@ -33,10 +33,20 @@ def _records_changed(source_key: str) -> Any:
             return
         from django.db import transaction
 
+        from fazhi.indicators import registry
         from fazhi.indicators.services import indicators_recompute
 
+        source = registry.get_source(source_key)
+        years = (
+            sorted(set(source.record_years(instance))) if source and source.record_years else [None]
+        )
+
+        def recompute() -> None:
+            for year in years:
+                indicators_recompute(source_key=source_key, year=year)
+
         # After commit: a failing recomputation must never undo the record's own write.
-        transaction.on_commit(lambda: indicators_recompute(source_key=source_key))
+        transaction.on_commit(recompute)
 
     return receiver
 

@@ -9,15 +9,20 @@ A module adds its sources in its ``AppConfig.ready()``::
         compute=lambda unit, year: Value.ratio(answered, received),
         records=lambda user, unit, year: Records(...),   # the rows behind the number
         matches=("依申请公开", "答复率"),                   # plan targets it measures
+        model="disclosure.DisclosureRequest",              # its saves trigger a recompute
+        compute_all=lambda year: {unit_pk_or_None: Value, ...},  # optional, one pass
     )
 
 ``compute(unit, year)`` runs as the system (no user): ``unit`` None means the whole city.
-It returns :class:`Value`; a source with no records returns ``Value.none()`` (无数据), never 0.
+It returns :class:`Value`; a source with no records returns ``Value.none()`` (无数据), never 0,
+and ``Value.ratio`` turns a zero denominator into 无数据. The figures are stored per unit and
+year (``IndicatorValue``) and read through the reader's scope; ``records(user, unit, year)``
+lists the rows behind a number within the reader's scope.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -63,6 +68,15 @@ class Records:
     urls: Sequence[str] = ()  # per row, "" when a row has no page
     total: int | None = None  # rows may be a first page of ``total``
 
+    @property
+    def count(self) -> int:
+        return len(self.rows) if self.total is None else self.total
+
+    def items(self) -> list[tuple[str, Sequence[str]]]:
+        """(url or "", cells) per row, for the drill-down table."""
+        urls = list(self.urls) + [""] * (len(self.rows) - len(self.urls))
+        return list(zip(urls, self.rows, strict=False))
+
 
 Compute = Callable[[Any, int], Value]
 # Optional: every unit's figure (by unit pk) and the total (None) for a year in one go.
@@ -81,6 +95,8 @@ class Source:
     # The model whose saves change the figure ("app_label.Model"); None: only `tick` recomputes.
     model: str | None = None
     compute_all: ComputeAll | None = None
+    # The years a saved record counts in (only those are recomputed); None: every year.
+    record_years: Callable[[Any], Iterable[int]] | None = None
 
     def figures(self, units: Sequence[Any], year: int) -> dict[int | None, Value]:
         """The total (key None) and each unit's figure; 无数据 for units without records."""
@@ -109,9 +125,12 @@ def register_source(
     description: str = "",
     model: str | None = None,
     compute_all: ComputeAll | None = None,
+    record_years: Callable[[Any], Iterable[int]] | None = None,
 ) -> Source:
     """Register (or replace) the source called ``key``."""
-    source = Source(key, name, compute, records, tuple(matches), description, model, compute_all)
+    source = Source(
+        key, name, compute, records, tuple(matches), description, model, compute_all, record_years
+    )
     _SOURCES[key] = source
     return source
 

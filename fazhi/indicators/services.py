@@ -240,9 +240,15 @@ def _store(
     kind: str,
     reason: str = "",
     action: str,
+    known: dict[int | None, IndicatorValue] | None = None,
 ) -> tuple[IndicatorValue, bool]:
-    """Write the unit's figure: in place while the year is open, as a new version once closed."""
-    old = _current(indicator, year, unit)
+    """Write the unit's figure: in place while the year is open, as a new version once closed.
+
+    ``known``: the year's current rows by unit, read beforehand (recomputation reads them in
+    one query and writes only the figures that changed).
+    """
+    key = None if unit is None else unit.pk
+    old = known.get(key) if known is not None else _current(indicator, year, unit)
     status = indicator.status_of(figure.value)
     same = old is not None and (old.value, old.numerator, old.denominator, old.note, old.kind) == (
         figure.value,
@@ -306,6 +312,12 @@ def indicator_recompute(
         figures = source.figures(units, year)
         with transaction.atomic():
             Indicator.objects.select_for_update().filter(pk=indicator.pk).first()
+            known = {
+                v.unit_id: v
+                for v in IndicatorValue.objects.filter(
+                    indicator=indicator, year=year, is_current=True
+                )
+            }
             for unit in [None, *units]:
                 _, did = _store(
                     actor=actor,
@@ -315,6 +327,7 @@ def indicator_recompute(
                     figure=figures[None if unit is None else unit.pk],
                     kind=Kind.COMPUTED,
                     action="indicator_value.compute",
+                    known=known,
                 )
                 changed += did
     return changed

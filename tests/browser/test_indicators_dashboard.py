@@ -62,6 +62,7 @@ def test_the_supervisor_reads_the_dashboard_and_drills_into_a_number(live_server
     answer.locator("[data-value] a").click()
     page.wait_for_url("**/records/")
     assert page.locator("[data-records] tbody tr").count() == 2
+    assert "（2 条）" in page.locator("h2").first.inner_text()
     screenshot(page, "indicators-records")
 
     page.goto(f"{live_server.url}/indicators/{lectures.pk}/?year=2026")

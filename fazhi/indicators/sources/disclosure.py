@@ -86,6 +86,11 @@ def records(user: Any, unit: Any, year: int) -> Records:
     return Records(["申请", "受理单位", "收到申请之日", "答复日期", "是否按期"], rows, urls, total)
 
 
+def record_years(request: Any) -> list[int]:
+    """A request counts in the year it was received (not yet received: in no year)."""
+    return [request.received_on.year] if request.received_on else []
+
+
 def register() -> None:
     register_source(
         KEY,
@@ -97,4 +102,5 @@ def register() -> None:
         description="已答复的申请 ÷ 应答复的申请（本年度收到，已答复或已过答复期限），"
         "按收到申请之日计年度",
         model="disclosure.DisclosureRequest",
+        record_years=record_years,
     )
