@@ -104,3 +104,17 @@ def _static_in_place(settings):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+def require_soffice() -> str:
+    """LibreOffice's soffice, to open the files we generate; CI must have it, a laptop may not."""
+    import os
+    import shutil
+
+    found = shutil.which("soffice") or shutil.which("libreoffice")
+    if found:
+        return found
+    message = "未安装 LibreOffice（soffice）：请安装 Debian 软件包 libreoffice-calc-nogui 与 libreoffice-writer-nogui"
+    if os.environ.get("FAZHI_REQUIRE_LIBREOFFICE"):
+        pytest.fail(message)
+    pytest.skip(message)
