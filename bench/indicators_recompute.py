@@ -25,6 +25,7 @@ import statistics
 import time
 from collections.abc import Callable
 from datetime import date, timedelta
+from functools import partial
 
 
 def timed(fn: Callable[[], object], repeat: int) -> tuple[float, float]:
@@ -143,7 +144,7 @@ def main() -> None:
         client = Client()
         client.force_login(who, backend="django.contrib.auth.backends.ModelBackend")
         assert client.get(url).status_code == 200
-        median, worst = timed(lambda c=client: c.get(url), args.repeat)
+        median, worst = timed(partial(client.get, url), args.repeat)
         print(f"dashboard as {who.username}: median {median:.0f} ms, max {worst:.0f} ms")
     median, worst = timed(lambda: report.build(supervisor, plan, 2026), args.repeat)
     print(f"annual report .docx: median {median:.0f} ms, max {worst:.0f} ms")
