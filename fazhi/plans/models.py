@@ -361,7 +361,12 @@ class ProgressReport(ScopedModel):
         ]
         indexes: ClassVar[list[models.Index]] = [
             models.Index(fields=["task", "period_key", "is_current"], name="plans_report_period"),
-            models.Index(fields=["owner_unit", "state", "is_current"], name="plans_report_unit"),
+            # Covers a unit's facts on its tasks (reported at all, sent back, this period's
+            # report) as index-only probes: "我的任务" and the matrix read them per task.
+            models.Index(
+                fields=["task", "owner_unit", "is_current", "state", "period_key"],
+                name="plans_report_unit_facts",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -4,17 +4,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cache
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils import timezone
 
 from fazhi.core.models import AuditEvent, Organisation, Permission
 from fazhi.plans.matching import IGNORE, UnitIndex
 from fazhi.plans.models import (
-    Chapter,
     Consolidation,
     Evidence,
     Measure,
@@ -31,7 +32,7 @@ from fazhi.plans.periods import Period, parse_period, period_of
 from fazhi.plans.status import CSS, SEVERITY, SHORT, Status, overdue_q, task_status, worst
 from fazhi.plans.text import normalise
 from fazhi.workdays.deadlines import DeadlineState, compute_due, deadline_state
-from fazhi.workdays.index import current_calendar
+from fazhi.workdays.index import WorkCalendar, current_calendar
 
 
 def plans_for(user: Any) -> QuerySet[Plan]:
@@ -46,63 +47,6 @@ def plan_for(user: Any, pk: int) -> Plan:
     plans: QuerySet[Plan] = Plan.objects.visible_to(user)
     plan: Plan = get_object_or_404(plans.select_related("owner_unit", "source"), pk=pk)
     return plan
-
-
-@dataclass
-class MeasureRows:
-    measure: Measure
-    tasks: list[Task]
-    targets: list[Target]
-
-
-@dataclass
-class ChapterRows:
-    chapter: Chapter | None
-    measures: list[MeasureRows] = field(default_factory=list)
-
-
-@dataclass
-class Ledger:
-    plan: Plan
-    chapters: list[ChapterRows]
-    other_targets: list[Target]
-    task_count: int
-    sees_all: bool
-
-
-def ledger_for(user: Any, plan: Plan) -> Ledger:
-    """Chapters → measures → the tasks of ``plan`` this user may see, with units and targets."""
-    tasks = list(
-        Task.objects.visible_to(user)
-        .filter(plan=plan)
-        .prefetch_related(Prefetch("lead_units"), Prefetch("responsible_units"))
-        .order_by("measure__number", "position")
-    )
-    total = Task.objects.filter(plan=plan).count()
-    by_measure: dict[int, list[Task]] = {}
-    for task in tasks:
-        by_measure.setdefault(task.measure_id, []).append(task)
-    targets = list(Target.objects.filter(plan=plan).order_by("position"))
-    targets_by_measure: dict[int | None, list[Target]] = {}
-    for target in targets:
-        targets_by_measure.setdefault(target.measure_id, []).append(target)
-    chapters: list[ChapterRows] = []
-    current: ChapterRows | None = None
-    for measure in Measure.objects.filter(plan=plan, pk__in=by_measure).select_related("chapter"):
-        if current is None or current.chapter != measure.chapter:
-            current = ChapterRows(measure.chapter)
-            chapters.append(current)
-        current.measures.append(
-            MeasureRows(measure, by_measure[measure.pk], targets_by_measure.get(measure.pk, []))
-        )
-    sees_all = len(tasks) == total
-    return Ledger(
-        plan=plan,
-        chapters=chapters,
-        other_targets=targets_by_measure.get(None, []) if sees_all else [],
-        task_count=len(tasks),
-        sees_all=sees_all,
-    )
 
 
 def drafts_for(user: Any) -> QuerySet[PlanDraft]:
@@ -161,11 +105,12 @@ def current_period(plan: Plan, key: str | None = None) -> Period:
     return period_of(plan.report_frequency, today)
 
 
-def report_due(plan: Plan, period: Period) -> date:
+def report_due(plan: Plan, period: Period, calendar: WorkCalendar | None = None) -> date:
     """When a period's reports are due: the set number of working days after it ends."""
     return compute_due(
-        start=period.ends_on, amount=plan.report_workdays, unit="workday", explain=False
-    ).due
+        start=period.ends_on, amount=plan.report_workdays, unit="workday", explain=False,
+        calendar=calendar,
+    ).due  # fmt: skip
 
 
 def progress_for(user: Any, task_ids: list[int], period: Period) -> dict[int, str]:
@@ -200,10 +145,21 @@ class TaskRow:
     own_report: ProgressReport | None = None
     period: Period | None = None
     period_due: date | None = None
+    units: list[Any] = field(default_factory=list)  # filled for grouping by unit
 
     @property
     def css(self) -> str:
         return CSS[self.status]
+
+    @property
+    def url(self) -> str:
+        # Built by hand: reverse() per row costs more than the rest of the row on long lists.
+        return _task_url_prefix() + f"{self.task.pk}/"
+
+
+@cache
+def _task_url_prefix() -> str:
+    return reverse("plans:task", args=[0]).removesuffix("0/")
 
 
 def _search(tasks: QuerySet[Task], q: str) -> QuerySet[Task]:
@@ -230,18 +186,20 @@ def task_rows(
     q: str = "",
     unit_id: int | None = None,
     status: str = "",
+    with_units: bool = False,
 ) -> list[TaskRow]:
-    """The tasks of ``plan`` the user may see, with derived status and period progress."""
+    """The tasks of ``plan`` the user may see, with derived status and period progress
+    (``with_units``: with their unit objects, for grouping by unit)."""
     tasks: QuerySet[Task] = Task.objects.visible_to(user).filter(plan=plan)
     tasks = _unit_filter(_search(tasks, q), unit_id)
-    tasks = (
-        tasks.select_related("measure", "measure__chapter", "current_consolidation")
-        .prefetch_related("lead_units", "responsible_units")
-        .order_by("measure__number", "position")
+    tasks = tasks.select_related("measure", "measure__chapter", "current_consolidation").order_by(
+        "measure__number", "position"
     )
     today = timezone.localdate()
     cal = current_calendar()
     rows = [TaskRow(t, task_status(t, today=today, calendar=cal)) for t in tasks]
+    if with_units:
+        _attach_units(rows)
     if status:
         rows = [r for r in rows if r.status == status]
     progress = progress_for(user, [r.task.pk for r in rows], period)
@@ -250,12 +208,29 @@ def task_rows(
     return rows
 
 
+def _attach_units(rows: list[TaskRow]) -> None:
+    """Each row's lead and responsible units (id, name, path), in two small queries."""
+    ids = [r.task.pk for r in rows]
+    links: list[tuple[int, int]] = []
+    for through in (Task.lead_units.through, Task.responsible_units.through):
+        links.extend(
+            through.objects.filter(task_id__in=ids).values_list("task_id", "organisation_id")
+        )
+    units = {o.pk: o for o in Organisation.objects.filter(pk__in={u for _, u in links})}
+    by_task: dict[int, list[Any]] = {}
+    for task_id, unit_id in links:
+        by_task.setdefault(task_id, []).append(units[unit_id])
+    for row in rows:
+        row.units = by_task.get(row.task.pk, [])
+
+
 @dataclass
 class Group:
     title: str
     rows: list[TaskRow]
     anchor: str = ""
     chapter: str = ""
+    targets: list[Target] = field(default_factory=list)
 
 
 def group_rows(rows: list[TaskRow], by: str) -> list[Group]:
@@ -263,8 +238,7 @@ def group_rows(rows: list[TaskRow], by: str) -> list[Group]:
     groups: dict[Any, Group] = {}
     if by == "unit":
         for row in rows:
-            units = [*row.task.lead_units.all(), *row.task.responsible_units.all()]
-            for unit in units:
+            for unit in row.units:
                 group = groups.setdefault(unit.path, Group(unit.display_name, [], f"u{unit.pk}"))
                 group.rows.append(row)
         return [groups[k] for k in sorted(groups)]
@@ -281,6 +255,45 @@ def group_rows(rows: list[TaskRow], by: str) -> list[Group]:
             m.pk, Group(f"{m.number}. {m.title}", [], f"m{m.number}", chapter)
         ).rows.append(row)
     return list(groups.values())
+
+
+def filter_rows(
+    rows: list[TaskRow], *, q: str = "", status: str = "", unit_task_ids: set[int] | None = None
+) -> list[TaskRow]:
+    """The ledger's filters applied to rows already read (the counts need them all)."""
+    terms = [t.casefold() for t in normalise(q).split()]
+    return [
+        r
+        for r in rows
+        if (not status or r.status == status)
+        and all(t in r.task.text.casefold() for t in terms)
+        and (unit_task_ids is None or r.task.pk in unit_task_ids)
+    ]
+
+
+def unit_task_ids(unit_id: int) -> set[int]:
+    lead = Task.lead_units.through.objects.filter(organisation_id=unit_id)
+    resp = Task.responsible_units.through.objects.filter(organisation_id=unit_id)
+    return {
+        *lead.values_list("task_id", flat=True),
+        *resp.values_list("task_id", flat=True),
+    }
+
+
+@dataclass
+class PlanTargets:
+    by_measure: dict[int | None, list[Target]]
+    other: list[Target]  # outside measures: shown only to who sees every task
+    sees_all: bool
+
+
+def plan_targets(plan: Plan, rows: list[TaskRow]) -> PlanTargets:
+    by_measure: dict[int | None, list[Target]] = {}
+    for target in Target.objects.filter(plan=plan).order_by("position"):
+        by_measure.setdefault(target.measure_id, []).append(target)
+    sees_all = len(rows) == Task.objects.filter(plan=plan).count()
+    other = by_measure.pop(None, [])
+    return PlanTargets(by_measure, other if sees_all else [], sees_all)
 
 
 def status_counts(rows: list[TaskRow]) -> list[tuple[str, str, int]]:
@@ -307,69 +320,108 @@ def _my_task_ids(unit: Any) -> tuple[QuerySet[Any], QuerySet[Any]]:
     return lead, resp
 
 
-def my_tasks(user: Any, *, q: str = "", status: str = "") -> list[TaskRow]:
-    """我的任务: what the user's unit leads or shares; urgent first, then by its due date."""
+@dataclass
+class TaskFacts:
+    """What a task's derived status needs, read as plain values (no model instances), so
+    that a long "我的任务" is sorted by status before the shown page is read in full."""
+
+    pk: int
+    plan_id: int
+    due_on: date | None
+    deadline_recurring: str
+    completed_on: date | None
+    reported_at: Any
+    consolidation_state: str | None
+    is_lead: bool
+    unit_reported: bool
+    unit_returned: bool
+    status: Status = Status.NOT_STARTED
+
+    @property
+    def current_consolidation(self) -> Any:
+        return None  # status is given returned/reported explicitly
+
+
+def my_task_facts(user: Any, *, q: str = "", status: str = "") -> list[TaskFacts]:
+    """我的任务 in order: urgent (逾期, 退回待改, 临期) first, then by due date."""
     unit = getattr(user, "unit", None)
     if unit is None:
         return []
     lead_ids, resp_ids = _my_task_ids(unit)
-    tasks = _search(Task.objects.visible_to(user), q).filter(
-        Q(pk__in=lead_ids) | Q(pk__in=resp_ids)
-    )
-    tasks_list = list(
-        tasks.select_related("plan", "measure", "current_consolidation").order_by(
-            "plan_id", "measure__number", "position"
+    own = ProgressReport.objects.filter(task_id=OuterRef("pk"), owner_unit_id=unit.pk)
+    values = (
+        _search(Task.objects.visible_to(user), q)
+        .filter(Q(pk__in=lead_ids) | Q(pk__in=resp_ids))
+        .annotate(
+            is_lead=Exists(
+                Task.lead_units.through.objects.filter(
+                    task_id=OuterRef("pk"), organisation_id=unit.pk
+                )
+            ),
+            unit_reported=Exists(own),
+            unit_returned=Exists(own.filter(is_current=True, state=ReviewState.RETURNED)),
         )
-    )
-    ids = [t.pk for t in tasks_list]
-    leads = set(
-        Task.lead_units.through.objects.filter(
-            organisation_id=unit.pk, task_id__in=ids
-        ).values_list("task_id", flat=True)
-    )
+        .order_by("plan_id", "measure__number", "position")
+        .values_list(
+            "pk", "plan_id", "due_on", "deadline_recurring", "completed_on", "reported_at",
+            "current_consolidation__state", "is_lead", "unit_reported", "unit_returned",
+        )
+    )  # fmt: skip
+    today = timezone.localdate()
+    cal = current_calendar()
+    facts = []
+    for row in values:
+        fact = TaskFacts(*row)
+        back = fact.unit_returned or (
+            fact.is_lead and fact.consolidation_state == ReviewState.RETURNED
+        )
+        fact.status = task_status(
+            fact, today=today, calendar=cal, returned=back, reported=fact.unit_reported
+        )
+        facts.append(fact)
+    if status:
+        facts = [f for f in facts if f.status == status]
+    urgent = {Status.OVERDUE: 0, Status.RETURNED: 1, Status.DUE_SOON: 2}
+    facts.sort(key=lambda f: (urgent.get(f.status, 3), f.due_on is None, f.due_on or date.max))
+    return facts
+
+
+def my_tasks(
+    user: Any, *, q: str = "", status: str = "", facts: list[TaskFacts] | None = None
+) -> list[TaskRow]:
+    """我的任务 rows for ``facts`` (default: all of them), with this period's own report."""
+    unit = getattr(user, "unit", None)
+    if facts is None:
+        facts = my_task_facts(user, q=q, status=status)
+    if unit is None or not facts:
+        return []
+    tasks = {
+        t.pk: t
+        for t in Task.objects.filter(pk__in=[f.pk for f in facts]).select_related("plan", "measure")
+    }
     today = timezone.localdate()
     cal = current_calendar()
     periods: dict[int, tuple[Period, date]] = {}
-    for task in tasks_list:
+    for task in tasks.values():
         if task.plan_id not in periods:
             period = period_of(task.plan.report_frequency, today)
-            periods[task.plan_id] = (period, report_due(task.plan, period))
-    own = ProgressReport.objects.filter(owner_unit=unit, task_id__in=ids, is_current=True)
-    current = {
-        r.task_id: r for r in own.filter(period_key__in={p.key for p, _ in periods.values()})
+            periods[task.plan_id] = (period, report_due(task.plan, period, cal))
+    current: dict[tuple[int, str], ProgressReport] = {
+        (r.task_id, r.period_key): r
+        for r in ProgressReport.objects.filter(
+            owner_unit_id=unit.pk,
+            task_id__in=list(tasks),
+            period_key__in={p.key for p, _ in periods.values()},
+            is_current=True,
+        ).only("pk", "task_id", "period_key", "version", "state")
     }
-    returned = set(own.filter(state=ReviewState.RETURNED).values_list("task_id", flat=True))
-    reported = set(
-        ProgressReport.objects.filter(owner_unit=unit, task_id__in=ids)
-        .values_list("task_id", flat=True)
-        .distinct()
-    )
     rows = []
-    for task in tasks_list:
-        is_lead = task.pk in leads
-        consolidation: Any = task.current_consolidation
-        back = task.pk in returned or (
-            is_lead and consolidation is not None and consolidation.state == ReviewState.RETURNED
-        )
-        state = task_status(
-            task, today=today, calendar=cal, returned=back, reported=task.pk in reported
-        )
+    for fact in facts:
+        task = tasks[fact.pk]
         period, due = periods[task.plan_id]
-        report = current.get(task.pk)
-        if report is not None and report.period_key != period.key:
-            report = None
-        rows.append(TaskRow(task, state, "", "牵头" if is_lead else "责任", report, period, due))
-    if status:
-        rows = [r for r in rows if r.status == status]
-    urgent = {Status.OVERDUE: 0, Status.RETURNED: 1, Status.DUE_SOON: 2}
-    rows.sort(
-        key=lambda r: (
-            urgent.get(r.status, 3),
-            r.task.due_on is None,
-            r.task.due_on or date.max,
-            r.period_due or date.max,
-        )
-    )
+        report = current.get((task.pk, period.key))
+        role = "牵头" if fact.is_lead else "责任"
+        rows.append(TaskRow(task, fact.status, "", role, report, period, due))
     return rows
 
 
@@ -430,38 +482,39 @@ def matrix_for(user: Any, plan: Plan) -> Matrix:
     by_id = {t.pk: t for t in tasks}
     units = assigned_units(user, plan)
     unit_ids = {u.pk for u in units}
-    pairs: dict[tuple[int, int], bool] = {}  # (task, unit) → is lead
-    for through, is_lead in (
+    # (task, unit) → (is lead, has reported, report sent back): one index probe per pair.
+    pairs: dict[tuple[int, int], tuple[bool, bool, bool]] = {}
+    throughs: list[tuple[Any, bool]] = [
         (Task.responsible_units.through, False),
         (Task.lead_units.through, True),
-    ):
-        for task_id, unit_id in through.objects.filter(
-            task_id__in=by_id, organisation_id__in=unit_ids
-        ).values_list("task_id", "organisation_id"):
-            pairs[(task_id, unit_id)] = is_lead
-    facts = (
-        ProgressReport.objects.filter(task__plan=plan, owner_unit_id__in=unit_ids)
-        .values("task_id", "owner_unit_id")
-        .annotate(
-            back=Count("pk", filter=Q(is_current=True, state=ReviewState.RETURNED)),
+    ]
+    for through, is_lead in throughs:
+        own = ProgressReport.objects.filter(
+            task_id=OuterRef("task_id"), owner_unit_id=OuterRef("organisation_id")
         )
-    )
-    reported: dict[tuple[int, int], bool] = {
-        (f["task_id"], f["owner_unit_id"]): bool(f["back"]) for f in facts
-    }
+        links = (
+            through.objects.filter(task_id__in=by_id, organisation_id__in=unit_ids)
+            .annotate(
+                reported=Exists(own),
+                back=Exists(own.filter(is_current=True, state=ReviewState.RETURNED)),
+            )
+            .values_list("task_id", "organisation_id", "reported", "back")
+        )
+        for task_id, unit_id, reported, back in links:
+            pairs[(task_id, unit_id)] = (is_lead, reported, back)
     today = timezone.localdate()
     cal = current_calendar()
     measures = list(Measure.objects.filter(plan=plan, tasks__in=tasks).distinct())
     cells: dict[tuple[int, int], list[Status]] = {}
-    for (task_id, unit_id), is_lead in pairs.items():
+    for (task_id, unit_id), (is_lead, reported, back) in pairs.items():
         task = by_id[task_id]
         consolidation: Any = task.current_consolidation
-        back = reported.get((task_id, unit_id), False) or (
+        returned = back or (
             is_lead and consolidation is not None and consolidation.state == ReviewState.RETURNED
         )
         state = task_status(
-            task, today=today, calendar=cal, returned=back,
-            reported=(task_id, unit_id) in reported or (is_lead and task.reported_at is not None),
+            task, today=today, calendar=cal, returned=returned,
+            reported=reported or (is_lead and task.reported_at is not None),
         )  # fmt: skip
         cells.setdefault((unit_id, task.measure_id), []).append(state)
     rows = []

@@ -48,7 +48,7 @@ def _year_before(day: date) -> date:
         return day.replace(year=day.year - 1, day=28)
 
 
-def is_done(task: Task, today: date) -> bool:
+def is_done(task: Task | Any, today: date) -> bool:
     """Accepted as completed. Accepting a yearly task rolls its due date on to the next
     cycle; it shows as done until the cycle it was accepted for has ended."""
     if task.completed_on is None:
@@ -60,15 +60,17 @@ def is_done(task: Task, today: date) -> bool:
 
 
 def task_status(
-    task: Task,
+    task: Task | Any,
     *,
     today: date,
     calendar: WorkCalendar,
     returned: bool | None = None,
     reported: bool | None = None,
 ) -> Status:
-    """The status of ``task`` today. ``returned``/``reported`` narrow it to one unit's share
-    (its own report sent back / any report from it); None means the task as a whole."""
+    """The status of ``task`` today (a Task, or anything with its due_on, completed_on,
+    deadline_recurring, reported_at and current_consolidation). ``returned``/``reported``
+    narrow it to one unit's share (its own report sent back / any report from it); None
+    means the task as a whole."""
     if is_done(task, today):
         return Status.DONE
     if task.due_on is not None and task.due_on < today:

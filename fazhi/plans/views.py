@@ -8,6 +8,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -84,18 +85,24 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     q = request.GET.get("q", "")[:100]
     status = request.GET.get("status", "")
     unit_id = _int_or_none(request.GET.get("unit"))
-    all_rows = selectors.task_rows(user, plan, period=period)
-    rows = all_rows
-    if q or status or unit_id:
-        rows = selectors.task_rows(user, plan, period=period, q=q, unit_id=unit_id, status=status)
-    ledger = selectors.ledger_for(user, plan)
+    all_rows = selectors.task_rows(user, plan, period=period, with_units=by == "unit")
+    rows = selectors.filter_rows(
+        all_rows, q=q, status=status,
+        unit_task_ids=selectors.unit_task_ids(unit_id) if unit_id else None,
+    )  # fmt: skip
+    targets = selectors.plan_targets(plan, all_rows)
+    groups = selectors.group_rows(rows, by)
+    if by == "measure":
+        for group in groups:
+            group.targets = targets.by_measure.get(group.rows[0].task.measure_id, [])
     return render(
         request,
         "plans/plan_detail.html",
         {
-            "ledger": ledger,
             "plan": plan,
-            "groups": selectors.group_rows(rows, by),
+            "targets": targets,
+            "all_count": len(all_rows),
+            "groups": groups,
             "row_count": len(rows),
             "counts": selectors.status_counts(all_rows),
             "by": by,
@@ -515,16 +522,22 @@ def ledger_import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("plans:plan", pk=plan_id)
 
 
+MY_TASKS_PAGE = 100
+
+
 @require_GET
 def my_tasks(request: HttpRequest) -> HttpResponse:
     q = request.GET.get("q", "")[:100]
     status = request.GET.get("status", "")
-    rows = selectors.my_tasks(request.user, q=q, status=status)
+    facts = selectors.my_task_facts(request.user, q=q, status=status)
+    page = Paginator(facts, MY_TASKS_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
         "plans/my_tasks.html",
         {
-            "rows": rows,
+            "rows": selectors.my_tasks(request.user, facts=list(page.object_list)),
+            "page": page,
+            "total": len(facts),
             "q": q,
             "status": status,
             "statuses": [str(s) for s in SEVERITY],
