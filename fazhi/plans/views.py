@@ -623,7 +623,16 @@ def _task_action(request: HttpRequest, pk: int, run: Any, done: str) -> HttpResp
 @require_POST
 def task_report(request: HttpRequest, pk: int) -> HttpResponse:
     post = request.POST
-    files = [(f.name or "", f.read()) for f in request.FILES.getlist("evidence")]
+    uploads = request.FILES.getlist("evidence")
+    limit = max_bytes()
+    for upload in uploads:
+        if (upload.size or 0) > limit:
+            # Refused before the file is read into memory.
+            messages.error(
+                request, f"佐证材料“{upload.name}”超过 {limit // 1024 // 1024} MB，请压缩后再上传"
+            )
+            return redirect(reverse("plans:task", args=[pk]))
+    files = [(f.name or "", f.read()) for f in uploads]
     return _task_action(
         request, pk,
         lambda task: services.progress_report_submit(
