@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -16,7 +15,7 @@ from fazhi.plans import excel, services
 from fazhi.plans.models import LedgerImport, ProgressReport
 from fazhi.plans.periods import parse_period
 from fazhi.plans.selectors import export_rows
-from tests.conftest import client_for
+from tests.conftest import client_for, require_soffice
 from tests.plans.work import report, work_plan
 
 pytestmark = pytest.mark.django_db
@@ -160,10 +159,7 @@ def test_an_unchanged_file_brings_no_changes(world):
 
 
 def _soffice() -> str:
-    found = shutil.which("soffice") or shutil.which("libreoffice")
-    if found is None:
-        pytest.skip("未安装 LibreOffice（soffice）：请安装 Debian 软件包 libreoffice-calc-nogui")
-    return found
+    return require_soffice()
 
 
 def test_the_export_opens_in_libreoffice_and_reimports_with_no_changes(world, tmp_path: Path):
