@@ -1,5 +1,7 @@
 """Laws, rules and normative documents, their versions and search."""
 
+from datetime import date
+
 from django.apps import AppConfig
 
 
@@ -23,6 +25,9 @@ class LawsConfig(AppConfig):
                 allowed=lambda u: u.has_fazhi_perm(Permission.LEGAL_REVIEW),
             )
         )
+        from fazhi.procedures import engine
+
+        engine.register_tick("laws.normative_expire", _expire_normative_documents)
         nav.register_public(
             nav.PublicLink(
                 "法规查询",
@@ -31,3 +36,10 @@ class LawsConfig(AppConfig):
                 order=10,
             )
         )
+
+
+def _expire_normative_documents(today: date) -> str:
+    from fazhi.laws.services import normative_expire_due
+
+    expired = normative_expire_due(actor=None, today=today)
+    return f"有效期届满标为失效的规范性文件 {len(expired)} 件"
