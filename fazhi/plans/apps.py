@@ -1,5 +1,6 @@
 """Plans: parsing, import, task ledger, progress reports, supervision."""
 
+from datetime import date
 from typing import Any
 
 from django.apps import AppConfig
@@ -42,3 +43,13 @@ class PlansConfig(AppConfig):
         ):
             nav.register_count(nav.HomeCount(label, count, url, order))
         register_due_recomputer("plans.supervision", services.recompute_notice_due_dates)
+        from fazhi.procedures import engine
+
+        engine.register_tick("plans.reminders", _send_reminders)
+
+
+def _send_reminders(today: date) -> str:
+    """`fazhi tick`: approaching-deadline notifications (each sent once per due date)."""
+    from fazhi.plans.services import reminders_send
+
+    return f"任务与督办单临期提醒 {reminders_send(today=today)} 条"

@@ -276,3 +276,16 @@ def test_reminders_are_sent_once_per_due_date(world):
         ).count()
         == 1
     )
+
+
+def test_the_daily_tick_sends_the_reminders(world):
+    from fazhi.procedures import engine
+
+    work = work_plan(world)
+    services.supervision_issue(
+        actor=world.supervisor, task_id=work.late.pk, unit_id=world.gov_a.pk, reason="逾期",
+        requirement="回复", reply_workdays=1,
+    )  # fmt: skip
+    tick = dict(engine.ticks())["plans.reminders"]
+    assert tick(timezone.localdate()).startswith("任务与督办单临期提醒 ")
+    assert Notification.objects.filter(recipient=world.clerk_a, kind="due").count() == 1
