@@ -226,7 +226,9 @@ def build(args: Any) -> None:
                     )
                 )
             Task.objects.bulk_create(tasks)
-            leads, resps, reports = [], [], []
+            leads: list[Any] = []
+            resps: list[Any] = []
+            reports: list[Any] = []
             for task in tasks:
                 chosen = rng.sample(units, args.per_task)
                 if rng.random() < 0.5 and county_unit not in chosen:
