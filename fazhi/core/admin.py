@@ -6,38 +6,108 @@ from typing import Any
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.db import models, transaction
+from django.forms.models import model_to_dict
 from django.http import HttpRequest
 
+from fazhi.core import audit
 from fazhi.core.models import AuditEvent, Division, Organisation, OrgGroup, Role, User
 
 
+class AuditedAdmin(admin.ModelAdmin[Any]):
+    """For plain reference tables: every admin save or delete is one audited transaction."""
+
+    def _snapshot(self, obj: models.Model) -> dict[str, Any]:
+        return model_to_dict(obj)
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        before = None
+        if change:
+            old = type(obj)._default_manager.filter(pk=obj.pk).first()
+            before = self._snapshot(old) if old is not None else None
+        request._audit_before = before  # type: ignore[attr-defined]
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        # Many-to-many fields are saved here, after save_model: record once they are.
+        with transaction.atomic():
+            super().save_related(request, form, formsets, change)
+            obj = form.instance
+            audit.record(
+                action=f"admin.{obj._meta.model_name}.{'update' if change else 'create'}",
+                actor=request.user,  # type: ignore[arg-type]
+                obj=obj,
+                before=getattr(request, "_audit_before", None),
+                after=self._snapshot(obj),
+            )
+
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+        with transaction.atomic():
+            audit.record(
+                action=f"admin.{obj._meta.model_name}.delete",
+                actor=request.user,  # type: ignore[arg-type]
+                obj=obj,
+                before=self._snapshot(obj),
+            )
+            super().delete_model(request, obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: Any) -> None:
+        for obj in queryset:
+            self.delete_model(request, obj)
+
+
+class ReadOnlyAdmin(admin.ModelAdmin[Any]):
+    """Rows whose writes keep derived state (tree paths, scopes): edited on the platform's
+    own pages, through the services; the admin only shows them."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
 @admin.register(Division)
-class DivisionAdmin(admin.ModelAdmin[Division]):
+class DivisionAdmin(ReadOnlyAdmin):
     list_display = ("code", "name", "level", "parent", "is_zone")
     list_filter = ("level", "is_zone")
     search_fields = ("code", "name")
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin[Organisation]):
+class OrganisationAdmin(ReadOnlyAdmin):
     list_display = ("name", "short_name", "kind", "division", "parent", "is_enforcement_body")
     list_filter = ("kind", "is_enforcement_body", "division")
     search_fields = ("name", "short_name")
 
 
 @admin.register(OrgGroup)
-class OrgGroupAdmin(admin.ModelAdmin[OrgGroup]):
+class OrgGroupAdmin(AuditedAdmin):
     list_display = ("name", "description")
     filter_horizontal = ("members",)
 
 
 @admin.register(Role)
-class RoleAdmin(admin.ModelAdmin[Role]):
+class RoleAdmin(AuditedAdmin):
     list_display = ("name", "code", "data_scope", "rank", "is_builtin")
 
 
 @admin.register(User)
 class UserAdmin(BaseUserAdmin[User]):
+    """Shown here; created and changed on the 用户管理 pages, which apply the unit-admin rules."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
     list_display = ("username", "name", "unit", "is_active", "is_staff")
     list_filter = ("is_active", "is_staff", "roles")
     search_fields = ("username", "name")
@@ -60,18 +130,9 @@ class UserAdmin(BaseUserAdmin[User]):
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin[AuditEvent]):
+class AuditEventAdmin(ReadOnlyAdmin):
     """Read-only: the audit trail is appended by services, never edited."""
 
     list_display = ("seq", "at", "actor_name", "action", "object_type", "object_repr", "ip")
     list_filter = ("action",)
     search_fields = ("actor_name", "object_repr", "object_id")
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from django.contrib import admin
 
+from fazhi.core.admin import AuditedAdmin
 from fazhi.disclosure.models import DisclosureDesk
 
 
 @admin.register(DisclosureDesk)
-class DisclosureDeskAdmin(admin.ModelAdmin[DisclosureDesk]):
+class DisclosureDeskAdmin(AuditedAdmin):
     list_display = ("unit", "accepts_online", "address", "phone")
     list_filter = ("accepts_online",)

@@ -9,6 +9,7 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 
+from fazhi.core.admin import AuditedAdmin
 from fazhi.procedures import documents, services
 from fazhi.procedures.models import DocumentTemplate, NumberPattern
 
@@ -58,6 +59,6 @@ class DocumentTemplateAdmin(admin.ModelAdmin[DocumentTemplate]):
 
 
 @admin.register(NumberPattern)
-class NumberPatternAdmin(admin.ModelAdmin[NumberPattern]):
+class NumberPatternAdmin(AuditedAdmin):
     list_display = ("unit", "procedure", "pattern")
     autocomplete_fields = ()

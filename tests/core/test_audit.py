@@ -130,3 +130,25 @@ def test_filters_narrow_the_audit_page(world):
     bad = client.get("/audit/?date_from=2026-13-45")
     assert bad.status_code == 200
     assert "筛选条件有误" in bad.content.decode()
+
+
+def test_admin_edits_of_reference_tables_are_audited_and_units_are_read_only(world):
+    from fazhi.core.models import Role
+
+    client = client_for(world.admin)
+    role = Role.objects.get(code="clerk")
+    response = client.post(
+        f"/admin/core/role/{role.pk}/change/",
+        {"code": "clerk", "name": "经办人员", "permissions": '["plans.report"]',
+         "data_scope": "unit", "rank": 20},
+    )  # fmt: skip
+    assert response.status_code == 302, response.content.decode()[:2000]
+    event = AuditEvent.objects.get(action="admin.role.update")
+    assert event.before["name"] == "经办人"
+    assert event.after["name"] == "经办人员"
+    assert event.actor == world.admin
+    # Units keep tree paths and scopes: the admin shows them but cannot change them.
+    assert client.get(f"/admin/core/organisation/{world.gov_a.pk}/change/").status_code == 200
+    refused = client.post(f"/admin/core/organisation/{world.gov_a.pk}/change/", {"name": "x"})
+    assert refused.status_code == 403
+    assert "审计链完整" in run_verify()
