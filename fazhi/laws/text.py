@@ -1,7 +1,7 @@
 """Chinese text helpers of the laws module: cleaning, numerals, article labels, search tokens.
 
-Architecture rule 6 asks for one place that normalises Chinese text; core does not have it
-yet, so the laws module keeps its own here (see the report for moving it to core).
+The characters removed or folded come from fazhi.core.text (architecture rule 6: one place);
+what is here is specific to laws: numerals, article labels and search tokens.
 """
 
 from __future__ import annotations
@@ -9,7 +9,9 @@ from __future__ import annotations
 import re
 import unicodedata
 
-ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
+from fazhi.core.text import INVISIBLE
+
+
 _SPACES = re.compile(r"[ \t\u00a0\u3000\u2002-\u200a\u202f\u205f]+")
 # Full-width ASCII letters and digits (Ａ-Ｚ, ａ-ｚ, ０-９): folded to ASCII for search only;
 # Chinese punctuation is kept so that snippets read as the text does.
@@ -22,14 +24,14 @@ _CJK_RUN = re.compile(rf"[{CJK}]+")
 
 def clean(text: str) -> str:
     """Text for display and storage: no zero-width characters, no non-breaking spaces."""
-    text = text.translate(ZERO_WIDTH).replace("\u00a0", " ")
+    text = text.translate(INVISIBLE).replace("\u00a0", " ")
     return "\n".join(line.rstrip() for line in text.splitlines())
 
 
 def for_search(text: str) -> str:
     """Text as the index and the query see it: lower-case ASCII, half-width alphanumerics,
     one space for any run of spaces (ideographic space included)."""
-    text = text.translate(ZERO_WIDTH)
+    text = text.translate(INVISIBLE)
     text = _FULLWIDTH_ALNUM.sub(lambda m: unicodedata.normalize("NFKC", m.group()), text)
     return _SPACES.sub(" ", text.lower())
 

@@ -14,11 +14,11 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from fazhi.core.text import normalise
 from fazhi.plans.filetypes import max_bytes
 from fazhi.plans.models import Plan, ReviewState, SelfState
 from fazhi.plans.periods import Period, parse_period
 from fazhi.plans.status import SEVERITY, Status
-from fazhi.plans.text import normalise
 
 HEADER = ("序号", "任务内容", "牵头单位", "责任单位", "完成时限", "进展情况", "状态")
 WIDTHS = (8, 48, 22, 28, 16, 48, 11)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from fazhi.core.models import Organisation, OrgGroup
-from fazhi.plans.text import compact
+from fazhi.core.text import compact
 
 ORG, GROUP, IGNORE = "org", "group", "ignore"
 

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from fazhi.core.models import AuditEvent, Organisation, Permission
+from fazhi.core.text import normalise
 from fazhi.plans.matching import IGNORE, UnitIndex
 from fazhi.plans.models import (
     Consolidation,
@@ -30,7 +31,6 @@ from fazhi.plans.models import (
 )
 from fazhi.plans.periods import Period, parse_period, period_of
 from fazhi.plans.status import CSS, SEVERITY, SHORT, Status, overdue_q, task_status, worst
-from fazhi.plans.text import normalise
 from fazhi.workdays.deadlines import DeadlineState, compute_due, deadline_state
 from fazhi.workdays.index import WorkCalendar, current_calendar
 

@@ -19,6 +19,7 @@ from django.utils import timezone
 from fazhi.core import audit
 from fazhi.core.models import Permission, User
 from fazhi.core.services import _require
+from fazhi.core.text import normalise
 from fazhi.plans.filetypes import check_evidence
 from fazhi.plans.matching import GROUP, IGNORE, ORG, UnitIndex, resolve_names
 from fazhi.plans.models import (
@@ -43,7 +44,6 @@ from fazhi.plans.parsing import parse_file
 from fazhi.plans.parsing.dates import next_due, parse_deadline
 from fazhi.plans.parsing.labels import split_units
 from fazhi.plans.periods import Period, parse_period
-from fazhi.plans.text import normalise
 from fazhi.workdays.deadlines import compute_due
 
 MAX_NAME = 64

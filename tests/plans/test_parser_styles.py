@@ -9,10 +9,10 @@ import docx
 import pytest
 from django.core.exceptions import ValidationError
 
+from fazhi.core.text import normalise
 from fazhi.plans.parsing import parse_file, parse_text
 from fazhi.plans.parsing.dates import next_due, parse_deadline
 from fazhi.plans.parsing.result import PlanParse
-from fazhi.plans.text import normalise
 from tests.plans.samples import COUNTY_POINTS, DIVISION_OF_TASKS, NO_STRUCTURE
 
 

@@ -3,10 +3,10 @@ warnings out. ``parse_text`` for text, ``parse_file`` for an uploaded file's byt
 
 from __future__ import annotations
 
+from fazhi.core.text import normalise
 from fazhi.plans.parsing.reader import read_plan_file
 from fazhi.plans.parsing.result import PlanParse
 from fazhi.plans.parsing.structure import parse_structure
-from fazhi.plans.text import normalise
 
 
 def parse_text(text: str) -> PlanParse:

@@ -10,7 +10,7 @@ from pathlib import PurePath
 
 from django.core.exceptions import ValidationError
 
-from fazhi.plans.text import normalise
+from fazhi.core.text import normalise
 
 MAX_BYTES = 20 * 1024 * 1024
 MAX_DOCX_UNPACKED = 200 * 1024 * 1024  # a zip bomb unpacks far beyond this

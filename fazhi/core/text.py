@@ -1,7 +1,7 @@
-"""Chinese text normalisation for parsing and comparing: one function, used everywhere in plans.
+"""Chinese text normalisation, in one place (architecture rule 6): width, spaces, invisibles.
 
-TODO(core): this belongs in fazhi.core (architecture.md: "normalised in one place"); it lives
-here until core takes it over, and callers should import :func:`normalise` only.
+Plans parse with it, units are matched with it, and the laws module builds its display and
+search forms on the same tables.
 """
 
 from __future__ import annotations
@@ -13,9 +13,9 @@ _WIDTH = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)}
 _SPACES = dict.fromkeys(
     map(ord, "\u00a0\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000"), " "
 )
-_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
+INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
 _OTHER = {ord("﹙"): "(", ord("﹚"): ")", ord("﹐"): ",", ord("﹔"): ";", ord("﹕"): ":"}
-_TABLE: dict[int, int | str | None] = {**_WIDTH, **_SPACES, **_INVISIBLE, **_OTHER}
+_TABLE: dict[int, int | str | None] = {**_WIDTH, **_SPACES, **INVISIBLE, **_OTHER}
 _RUNS = re.compile(r"[ \t\f\v]+")
 
 
