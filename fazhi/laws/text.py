@@ -11,7 +11,6 @@ import unicodedata
 
 from fazhi.core.text import INVISIBLE
 
-
 _SPACES = re.compile(r"[ \t\u00a0\u3000\u2002-\u200a\u202f\u205f]+")
 # Full-width ASCII letters and digits (Ａ-Ｚ, ａ-ｚ, ０-９): folded to ASCII for search only;
 # Chinese punctuation is kept so that snippets read as the text does.
