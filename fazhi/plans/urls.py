@@ -1,11 +1,14 @@
 """Pages of the plans module (staff, behind login)."""
 
 from django.urls import URLPattern, URLResolver, path
+from django.views.generic import RedirectView
 
 from fazhi.plans import views
 
 app_name = "plans"
 urlpatterns: list[URLPattern | URLResolver] = [
+    # /plans/ itself is where a person typing the address lands: the list of plans.
+    path("", RedirectView.as_view(pattern_name="plans:ledger"), name="index"),
     path("ledger/", views.ledger_list, name="ledger"),
     path("ledger/<int:pk>/", views.plan_detail, name="plan"),
     path("ledger/<int:pk>/source", views.plan_source, name="plan_source"),
