@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import io
-import zipfile
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -11,6 +9,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.core.files.uploadhandler import FileUploadHandler, StopUpload
 from django.http import HttpRequest
 
+from fazhi.core.filetypes import sniff as core_sniff
 from fazhi.procedures.services import Upload
 
 MAX_BYTES = 10 * 1024 * 1024
@@ -64,23 +63,11 @@ def install(request: HttpRequest) -> SizeLimitHandler:
 
 
 def sniff(data: bytes) -> str | None:
-    """The kind of file by its first bytes: pdf, jpg, png, docx or doc; None otherwise."""
-    if data.startswith(b"%PDF-"):
-        return "pdf"
-    if data.startswith(b"\xff\xd8\xff"):
-        return "jpg"
-    if data.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "png"
-    if data.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
+    """The kind of an attachment by its content: pdf, jpg, png, docx or doc; None otherwise."""
+    kind = core_sniff(data)
+    if kind == "ole":
         return "doc"
-    if data.startswith(b"PK\x03\x04"):
-        try:
-            with zipfile.ZipFile(io.BytesIO(data)) as archive:
-                if "word/document.xml" in archive.namelist():
-                    return "docx"
-        except zipfile.BadZipFile:
-            return None
-    return None
+    return kind if kind in KINDS else None
 
 
 def checked_upload(name: str, file: UploadedFile[Any] | None) -> Upload | None:

@@ -4,12 +4,12 @@ match the file's extension; the size limit comes from FAZHI_EVIDENCE_MAX_BYTES."
 from __future__ import annotations
 
 import hashlib
-import io
-import zipfile
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+
+from fazhi.core.filetypes import sniff
 
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 KINDS = {
@@ -38,28 +38,6 @@ CONTENT_TYPES = {
 
 def max_bytes() -> int:
     return int(getattr(settings, "FAZHI_EVIDENCE_MAX_BYTES", DEFAULT_MAX_BYTES))
-
-
-def sniff(data: bytes) -> str | None:
-    """What the bytes are: pdf, png, jpg, docx, xlsx, or None."""
-    if data.startswith(b"%PDF-"):
-        return "pdf"
-    if data.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "png"
-    if data.startswith(b"\xff\xd8\xff"):
-        return "jpg"
-    if data.startswith(b"PK\x03\x04"):
-        try:
-            with zipfile.ZipFile(io.BytesIO(data)) as archive:
-                names = set(archive.namelist())
-        except (zipfile.BadZipFile, ValueError):
-            return None
-        if "[Content_Types].xml" in names:
-            if "word/document.xml" in names:
-                return "docx"
-            if "xl/workbook.xml" in names:
-                return "xlsx"
-    return None
 
 
 @dataclass(frozen=True)
