@@ -652,6 +652,57 @@ def scheme_item_add(
     return item
 
 
+def scheme_item_remove(*, actor: User, item_id: int) -> None:
+    """Take an item out of a scheme; refused once it has scores, which would be lost."""
+    _require(actor, Permission.SUPERVISE)
+    with transaction.atomic():
+        item = AssessmentItem.objects.select_related("scheme").filter(pk=item_id).first()
+        if item is None:
+            raise ValidationError("考核项目不存在")
+        scheme = _scheme(actor, item.scheme_id)  # refuses a closed year
+        if item.scores.exists():
+            raise ValidationError(f"“{item.name}”已有评分，删除会丢失评分，不能删除")
+        before = {"scheme": scheme.pk, "name": item.name, "points": item.points, "rule": item.rule}
+        item_repr, item_pk = str(item), str(item.pk)
+        item.delete()
+        for position, rest in enumerate(scheme.items.order_by("position"), start=1):
+            if rest.position != position:
+                rest.position = position
+                rest.save(update_fields=["position"])
+        audit.record(
+            action="assessment_item.remove",
+            actor=actor,
+            object_type="indicators.assessmentitem",
+            object_id=item_pk,
+            object_repr=item_repr,
+            before=before,
+        )
+
+
+def scheme_copy(*, actor: User, from_scheme_id: int, year: int, title: str) -> AssessmentScheme:
+    """Next year's scheme as a copy of an earlier one: same units and items, no scores."""
+    _require(actor, Permission.SUPERVISE)
+    # A closed year's scheme may be copied: that is the usual case.
+    source = AssessmentScheme.objects.visible_to(actor).filter(pk=from_scheme_id).first()
+    if source is None:
+        raise ValidationError("要复制的考核方案不存在或无权查看")
+    with transaction.atomic():
+        scheme = scheme_create(actor=actor, year=year, title=title, units=list(source.units.all()))
+        for item in source.items.order_by("position"):
+            if item.indicator is not None and year not in item.indicator.years:
+                continue  # the indicator does not run that year: left for the assessor to replace
+            scheme_item_add(
+                actor=actor,
+                scheme_id=scheme.pk,
+                name=item.name,
+                points=item.points,
+                rule=item.rule,
+                indicator_id=item.indicator_id,
+                applies_to=item.applies_to,
+            )
+    return scheme
+
+
 def score_set(
     *,
     actor: User,

@@ -20,6 +20,11 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("assessment/new", views.assessment_create, name="assessment_create"),
     path("assessment/<int:pk>/", views.assessment_detail, name="assessment"),
     path("assessment/<int:pk>/items", views.assessment_item_add, name="assessment_item_add"),
+    path(
+        "assessment/<int:pk>/items/<int:item>/remove",
+        views.assessment_item_remove,
+        name="assessment_item_remove",
+    ),
     path("assessment/<int:pk>/score", views.assessment_score, name="assessment_score"),
     path("assessment/<int:pk>/deduct", views.assessment_deduct, name="assessment_deduct"),
     path("annual/", views.report_years, name="report_years"),

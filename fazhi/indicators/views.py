@@ -294,12 +294,21 @@ def assessment_create(request: HttpRequest) -> HttpResponse:
     try:
         if not raw.isdigit() or not MIN_YEAR <= int(raw) <= MAX_YEAR:
             raise ValidationError("年度不正确")
-        scheme = services.scheme_create(
-            actor=user,
-            year=int(raw),
-            title=request.POST.get("title", ""),
-            units=_org_ids(request, user),
-        )
+        copy_from = request.POST.get("copy_from", "")
+        if copy_from.isdigit():
+            scheme = services.scheme_copy(
+                actor=user,
+                from_scheme_id=int(copy_from),
+                year=int(raw),
+                title=request.POST.get("title", ""),
+            )
+        else:
+            scheme = services.scheme_create(
+                actor=user,
+                year=int(raw),
+                title=request.POST.get("title", ""),
+                units=_org_ids(request, user),
+            )
     except ValidationError as exc:
         _error(request, exc)
         return redirect("indicators:assessment_list")
@@ -351,6 +360,17 @@ def assessment_item_add(request: HttpRequest, pk: int) -> HttpResponse:
             applies_to=request.POST.get("applies_to", ""),
         )
         messages.success(request, "已添加考核项目")
+    except ValidationError as exc:
+        _error(request, exc)
+    return redirect("indicators:assessment", pk=pk)
+
+
+@require_POST
+def assessment_item_remove(request: HttpRequest, pk: int, item: int) -> HttpResponse:
+    _require_supervise(request)
+    try:
+        services.scheme_item_remove(actor=_user(request), item_id=item)
+        messages.success(request, "已删除考核项目")
     except ValidationError as exc:
         _error(request, exc)
     return redirect("indicators:assessment", pk=pk)

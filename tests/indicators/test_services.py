@@ -184,3 +184,33 @@ def test_publication_copies_only_the_total(world):
         actor=world.supervisor, indicator_id=answer.pk, year=2025, statement="按收到申请之日计"
     )
     assert (pub.value, pub.status) == (None, Status.NO_DATA)
+
+
+def test_an_item_is_removed_until_it_has_scores_and_a_scheme_is_copied_to_the_next_year(world):
+    from fazhi.indicators.models import AssessmentItem, AssessmentScheme
+
+    scheme = services.scheme_create(
+        actor=world.supervisor, year=2026, title="2026年度考核", units=[world.gov_a, world.gov_b]
+    )
+    kept = services.scheme_item_add(
+        actor=world.supervisor, scheme_id=scheme.pk, name="法治讲座", points="5", rule="assessor"
+    )
+    dropped = services.scheme_item_add(
+        actor=world.supervisor, scheme_id=scheme.pk, name="临时项目", points="3", rule="assessor"
+    )
+    services.scheme_item_remove(actor=world.supervisor, item_id=dropped.pk)
+    assert list(scheme.items.values_list("name", "position")) == [("法治讲座", 1)]
+    services.score_set(
+        actor=world.supervisor, item_id=kept.pk, unit=world.gov_a, score="4", reason="办了一期"
+    )
+    with pytest.raises(ValidationError, match="已有评分"):
+        services.scheme_item_remove(actor=world.supervisor, item_id=kept.pk)
+    copy = services.scheme_copy(
+        actor=world.supervisor, from_scheme_id=scheme.pk, year=2027, title="2027年度考核"
+    )
+    assert set(copy.units.all()) == {world.gov_a, world.gov_b}
+    assert list(copy.items.values_list("name", "points")) == [("法治讲座", kept.points)]
+    assert not AssessmentItem.objects.filter(scheme=copy, scores__isnull=False).exists()
+    assert AssessmentScheme.objects.count() == 2
+    with pytest.raises(PermissionDenied):
+        services.scheme_item_remove(actor=world.clerk_a, item_id=kept.pk)

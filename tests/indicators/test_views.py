@@ -199,3 +199,26 @@ def test_fazhi_tick_recomputes_the_figures(world):
     answer = by_name(plan, "答复率")
     call_command("tick")
     assert IndicatorValue.objects.filter(indicator=answer, unit=None).count() == 3  # 2024–2026
+
+
+def test_the_assessment_pages_remove_an_item_and_copy_a_scheme(world):
+    supervisor = client_for(world.supervisor)
+    scheme = services.scheme_create(
+        actor=world.supervisor, year=2025, title="2025年度考核", units=[world.gov_a]
+    )
+    item = services.scheme_item_add(
+        actor=world.supervisor, scheme_id=scheme.pk, name="临时项目", points="3", rule=Rule.ASSESSOR
+    )
+    url = reverse("indicators:assessment_item_remove", args=[scheme.pk, item.pk])
+    assert client_for(world.clerk_a).post(url).status_code == 403
+    page = supervisor.get(reverse("indicators:assessment", args=[scheme.pk])).content.decode()
+    assert url in page
+    assert supervisor.post(url).status_code == 302
+    assert not scheme.items.exists()
+    response = supervisor.post(
+        reverse("indicators:assessment_create"),
+        {"year": "2026", "title": "2026年度考核", "copy_from": str(scheme.pk)},
+    )
+    assert response.status_code == 302
+    copied = scheme.__class__.objects.get(year=2026)
+    assert list(copied.units.all()) == [world.gov_a]
