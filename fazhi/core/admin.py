@@ -96,17 +96,8 @@ class RoleAdmin(AuditedAdmin):
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin[User]):
+class UserAdmin(ReadOnlyAdmin, BaseUserAdmin[User]):
     """Shown here; created and changed on the 用户管理 pages, which apply the unit-admin rules."""
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
     list_display = ("username", "name", "unit", "is_active", "is_staff")
     list_filter = ("is_active", "is_staff", "roles")

@@ -8,6 +8,7 @@ from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from fazhi.core.admin import ReadOnlyAdmin
 from fazhi.core.models import User
 from fazhi.workdays import services
 from fazhi.workdays.models import CalendarDay, CalendarYear, DeadlineRule
@@ -20,20 +21,11 @@ def _actor(request: HttpRequest) -> User:
 
 
 @admin.register(CalendarYear)
-class CalendarYearAdmin(admin.ModelAdmin[CalendarYear]):
+class CalendarYearAdmin(ReadOnlyAdmin):
     """Read-only: a year becomes official by importing its schedule (日历页或 `fazhi calendar import`)."""
 
     list_display = ("year", "status", "source", "imported_at", "imported_by")
     list_filter = ("status",)
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(CalendarDay)
