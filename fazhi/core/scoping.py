@@ -91,7 +91,12 @@ class ScopedModel(models.Model):
 
 
 def get_visible_or_404(queryset: models.QuerySet[Any], user: Any, **lookup: Any) -> Any:
-    """The object if the user may see it; otherwise 404 (not 403), and the attempt is audited.
+    """The object if the user may see it (through the model's visible_to); else an audited 404."""
+    return get_scoped_or_404(queryset.visible_to(user), user, **lookup)  # type: ignore[attr-defined]
+
+
+def get_scoped_or_404(scoped: models.QuerySet[Any], user: Any, **lookup: Any) -> Any:
+    """The object from a queryset already scoped to the user; otherwise 404 (not 403), audited.
 
     A 404 does not confirm that a record exists in another unit; the audit event lets an
     inspector see who probed for ids outside their scope.
@@ -100,12 +105,12 @@ def get_visible_or_404(queryset: models.QuerySet[Any], user: Any, **lookup: Any)
 
     from fazhi.core import audit
 
-    obj = queryset.visible_to(user).filter(**lookup).first()  # type: ignore[attr-defined]
+    obj = scoped.filter(**lookup).first()
     if obj is None:
         audit.record(
             action="access.not_found",
             actor=user if getattr(user, "is_authenticated", False) else None,
-            object_type=queryset.model._meta.label_lower,
+            object_type=scoped.model._meta.label_lower,
             object_id=",".join(f"{k}={v}" for k, v in lookup.items())[:64],
         )
         raise Http404("记录不存在或无权查看")

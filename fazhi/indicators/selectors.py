@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from fazhi.core.models import Organisation
+from fazhi.core.scoping import get_scoped_or_404
 from fazhi.indicators import charts, registry
 from fazhi.indicators.models import (
     AnnualReport,
@@ -41,7 +42,7 @@ def indicators_for(user: Any) -> QuerySet[Indicator]:
 
 
 def indicator_for(user: Any, pk: int) -> Indicator:
-    indicator: Indicator = get_object_or_404(indicators_for(user), pk=pk)
+    indicator: Indicator = get_scoped_or_404(indicators_for(user), user, pk=pk)
     return indicator
 
 
@@ -259,7 +260,7 @@ def drill_for(user: Any, indicator: Indicator, year: int, unit: Organisation | N
 
 def evidence_for(user: Any, pk: int) -> Evidence:
     evidence: QuerySet[Evidence] = Evidence.objects.visible_to(user)
-    found: Evidence = get_object_or_404(evidence, pk=pk)
+    found: Evidence = get_scoped_or_404(evidence, user, pk=pk)
     return found
 
 
@@ -291,7 +292,7 @@ def schemes_for(user: Any) -> QuerySet[AssessmentScheme]:
 
 
 def scheme_for(user: Any, pk: int) -> AssessmentScheme:
-    scheme: AssessmentScheme = get_object_or_404(schemes_for(user), pk=pk)
+    scheme: AssessmentScheme = get_scoped_or_404(schemes_for(user), user, pk=pk)
     return scheme
 
 

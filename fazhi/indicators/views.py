@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from fazhi.core.models import Organisation, Permission, User
+from fazhi.core.scoping import get_visible_or_404
 from fazhi.indicators import report, selectors, services
 from fazhi.indicators.models import Rule, UnitCategory
 from fazhi.plans.models import Plan
@@ -495,7 +496,7 @@ def report_docx(request: HttpRequest, pk: int, year: int) -> HttpResponse:
     _require_supervise(request)
     _check_year(year)
     user = _user(request)
-    plan = get_object_or_404(Plan.objects.visible_to(user).select_related("owner_unit"), pk=pk)
+    plan = get_visible_or_404(Plan.objects.select_related("owner_unit"), user, pk=pk)
     data = report.build(user, plan, year)
     response = HttpResponse(
         data,

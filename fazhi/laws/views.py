@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from fazhi.core.models import Permission
+from fazhi.core.scoping import get_scoped_or_404
 from fazhi.laws import selectors, services
 from fazhi.laws.forms import (
     CleanupCreateForm,
@@ -209,7 +210,7 @@ def normative_create(request: HttpRequest) -> HttpResponse:
 
 
 def normative_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    doc = get_object_or_404(selectors.normative_for(request.user), pk=pk)
+    doc = get_scoped_or_404(selectors.normative_for(request.user), request.user, pk=pk)
     today = _today()
     return render(
         request,
@@ -232,7 +233,7 @@ def normative_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _act(request: HttpRequest, pk: int, form_class: type, action: str) -> HttpResponseRedirect:
-    doc = get_object_or_404(selectors.normative_for(request.user), pk=pk)
+    doc = get_scoped_or_404(selectors.normative_for(request.user), request.user, pk=pk)
     form = form_class(request.POST)
     if not form.is_valid():
         for field, errors in form.errors.items():
@@ -295,7 +296,7 @@ def cleanup_list(request: HttpRequest) -> HttpResponse:
 
 
 def cleanup_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    cleanup = get_object_or_404(selectors.cleanup_rounds_for(request.user), pk=pk)
+    cleanup = get_scoped_or_404(selectors.cleanup_rounds_for(request.user), request.user, pk=pk)
     if request.method == "POST":
         form = CleanupDecideForm(request.POST)
         try:
@@ -303,8 +304,10 @@ def cleanup_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 services.cleanup_close(actor=request.user, cleanup=cleanup, closed_on=_today())  # type: ignore[arg-type]
                 messages.success(request, "清理工作已结束。")
             elif form.is_valid():
-                doc = get_object_or_404(
-                    selectors.normative_for(request.user), pk=form.cleaned_data["document"]
+                doc = get_scoped_or_404(
+                    selectors.normative_for(request.user),
+                    request.user,
+                    pk=form.cleaned_data["document"],
                 )
                 services.cleanup_decide(
                     actor=request.user, cleanup=cleanup, document=doc,  # type: ignore[arg-type]

@@ -9,11 +9,11 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
-from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 
 from fazhi.core.models import AuditEvent, Organisation, Permission
+from fazhi.core.scoping import get_scoped_or_404
 from fazhi.core.text import normalise
 from fazhi.plans.matching import IGNORE, UnitIndex
 from fazhi.plans.models import (
@@ -45,7 +45,7 @@ def plans_for(user: Any) -> QuerySet[Plan]:
 def plan_for(user: Any, pk: int) -> Plan:
     """The plan if the user may see it; 404 otherwise (also for plans of another county)."""
     plans: QuerySet[Plan] = Plan.objects.visible_to(user)
-    plan: Plan = get_object_or_404(plans.select_related("owner_unit", "source"), pk=pk)
+    plan: Plan = get_scoped_or_404(plans.select_related("owner_unit", "source"), user, pk=pk)
     return plan
 
 
@@ -54,7 +54,8 @@ def drafts_for(user: Any) -> QuerySet[PlanDraft]:
 
 
 def draft_for(user: Any, pk: int) -> PlanDraft:
-    return get_object_or_404(drafts_for(user), pk=pk)
+    draft: PlanDraft = get_scoped_or_404(drafts_for(user), user, pk=pk)
+    return draft
 
 
 def duplicate_of(user: Any, draft: PlanDraft) -> Plan | None:
