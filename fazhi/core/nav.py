@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch, get_script_prefix, reverse
 
 log = logging.getLogger("fazhi.nav")
 
@@ -66,7 +66,19 @@ def register_public(link: PublicLink) -> None:
         _PUBLIC.append(link)
 
 
+_PUBLIC_CACHE: dict[tuple[str, int], list[dict[str, str]]] = {}
+
+
 def public_links() -> list[dict[str, str]]:
+    """The public services in order (reversed once per URL prefix and registry size: the
+    top bar of every public page shows them)."""
+    key = (get_script_prefix(), len(_PUBLIC))
+    if key not in _PUBLIC_CACHE:
+        _PUBLIC_CACHE[key] = _public_links()
+    return _PUBLIC_CACHE[key]
+
+
+def _public_links() -> list[dict[str, str]]:
     links = []
     for link in sorted(_PUBLIC, key=lambda p: p.order):
         try:

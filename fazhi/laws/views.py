@@ -40,9 +40,14 @@ def _labels() -> dict[str, dict[str, str]]:
 
 def _search_context(request: HttpRequest, public: bool) -> dict[str, Any]:
     form = SearchForm(request.GET or None)
+    # The three lists are written out by the template: Django's widget rendering costs
+    # more than the search itself on this page.
+    names = ("kind", "status", "sort")
     context: dict[str, Any] = {
         "form": form, "public": public, "labels": _labels(),
         "bodies": selectors.issuing_bodies(), "results": None, "error": "",
+        "choices": {n: form.fields[n].choices for n in names},  # type: ignore[attr-defined]
+        "selected": {n: request.GET.get(n, "") for n in names},
     }  # fmt: skip
     if not request.GET:
         return context

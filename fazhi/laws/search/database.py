@@ -23,12 +23,12 @@ from fazhi.laws.text import short_title_of
 # Documents ranked per query: enough for the first pages; a deeper page widens it.
 POOL = 150
 # Articles read for co-occurrence of all terms.
-CHUNK_POOL = 500
+CHUNK_POOL = 200
 BATCH = 100
 _QUOTED = re.compile(r"《[^》]*》")
 
 
-@dataclass
+@dataclass(eq=False)  # compared and hashed by identity
 class _Candidate:
     document_id: int
     rank_key: int
@@ -40,6 +40,9 @@ class _Candidate:
     score: float = 0.0
     best: tuple[float, int, str, str, str] | None = None  # (score, -id, label, anchor, text)
     cooccur: int = 0
+    # False: the index holds every gram of every term but the exact substring is not yet
+    # checked (PostgreSQL defers that check to the documents that are shown or counted).
+    verified: bool = True
 
 
 class DatabaseBackend:
@@ -232,20 +235,30 @@ class DatabaseBackend:
         need = offset + limit
         pool = max(POOL, need + 1) if sort == "relevance" else need + 1
         found = self._docs(terms, filters, title=False, order=sort, limit=pool)
-        # Past the pool the count is not taken (it would read every match): "N 件以上".
-        total, exact = len(found), len(found) < pool
         candidates = {c.document_id: c for c in found}
         words = [t.text for t in terms]
         if sort == "relevance" and found:
             for c in self._docs(terms, filters, title=True, order=sort, limit=pool):
-                candidates.setdefault(c.document_id, c)
+                candidates.setdefault(c.document_id, c).verified = True  # title holds them
             for c, row in self._cooccurring(terms, filters):
-                self._take_chunk(candidates.setdefault(c.document_id, c), row, words, cooccur=True)
+                kept = candidates.setdefault(c.document_id, c)
+                kept.verified = True  # one article holds every term
+                self._take_chunk(kept, row, words, cooccur=True)
             for c in candidates.values():
                 c.score = self._score(c, words)
             ranked = sorted(candidates.values(), key=lambda c: (-c.score, c.rank_key))
         else:
             ranked = found
+        # Past the pool the count is not taken (it would read every match): "N 件以上".
+        exact = len(found) < pool
+        # Every match is checked when they are all known (the count is exact); otherwise
+        # only those that would be shown, again until the shown ones all hold.
+        while unchecked := [c for c in (found if exact else ranked[:need]) if not c.verified]:
+            rejected = self._verify(terms, unchecked)
+            ranked = [c for c in ranked if c not in rejected]
+            found = [c for c in found if c not in rejected]
+        # Without the full count, "at least" counts only documents known to match.
+        total = len(found) if exact else min(pool, sum(c.verified for c in candidates.values()))
         page = ranked[offset:need]
         titles = dict(
             LawDocument.objects.filter(pk__in=[c.document_id for c in page]).values_list(
@@ -260,6 +273,32 @@ class DatabaseBackend:
         return Results(
             hits=[self._hit(c, words) for c in page], total=total, total_exact=exact, query=query
         )
+
+    def _verify(self, terms: list[Term], unverified: list[_Candidate]) -> set[_Candidate]:
+        """The exact substring check of candidates that only matched by grams: marks the
+        matching ones verified and returns the others."""
+        checks = [self.contains.format(col="d.body") for t in terms if not t.exact_by_token]
+        if not unverified:
+            return set()
+        if not checks:
+            for c in unverified:
+                c.verified = True
+            return set()
+        keys = [c.rank_key for c in unverified]
+        sql = (
+            "SELECT d.rank_key FROM laws_searchdoc d "  # noqa: S608
+            f"WHERE d.rank_key IN ({','.join(['%s'] * len(keys))}) AND {' AND '.join(checks)}"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [*keys, *(t.text for t in terms if not t.exact_by_token)])
+            ok = {row[0] for row in cursor.fetchall()}
+        rejected = set()
+        for c in unverified:
+            if c.rank_key in ok:
+                c.verified = True
+            else:
+                rejected.add(c)
+        return rejected
 
     @staticmethod
     def _chunk_score(text: str, words: list[str]) -> float:
@@ -284,11 +323,12 @@ class DatabaseBackend:
     @staticmethod
     def _score(c: _Candidate, words: list[str]) -> float:
         # A term only inside 《…》 names another law (实施《X法》办法): weaker than the title's own.
-        own = _QUOTED.sub("", short_title_of(c.title))
         in_title = [w for w in words if w in c.title]
-        in_own = [w for w in in_title if w in own]
+        in_own: list[str] = []
         score = 0.0
         if in_title:
+            own = _QUOTED.sub("", short_title_of(c.title))
+            in_own = [w for w in in_title if w in own]
             # A title holding every term outranks any number of mentions in the text; a
             # title that is mostly the query (行政复议法 for 行政复议) outranks a longer one.
             full = len(in_title) == len(words)

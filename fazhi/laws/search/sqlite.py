@@ -16,11 +16,6 @@ from fazhi.laws.search.indexing import IndexedDocument
 from fazhi.laws.text import tokens
 
 TABLES = ("laws_doc_fts", "laws_title_fts", "laws_chunk_fts")
-CREATE_SQL = [
-    f"CREATE VIRTUAL TABLE IF NOT EXISTS {name} USING fts5(tokens, content='', detail='none')"
-    for name in TABLES
-]
-DROP_SQL = [f"DROP TABLE IF EXISTS {name}" for name in TABLES]
 
 
 def _tokens(text: str) -> str:
