@@ -207,3 +207,67 @@ def test_the_search_database_reports_its_locale(texts):
             cursor.execute("SHOW lc_ctype")
             print("lc_ctype:", cursor.fetchone()[0])
     assert titles("信息公开") == ["信息公开工作规定"]
+
+
+def test_a_document_with_the_grams_but_not_the_term_is_neither_shown_nor_counted(
+    db, monkeypatch
+):
+    """On PostgreSQL the exact check of gram matches waits for the documents that are shown
+    or counted; whichever document is shown must hold the term itself."""
+    from fazhi.laws.search import database
+
+    store("甲法", "第一条 规范，范性，性文，文件，各自出现。")  # every gram, never the term
+    for n in "乙丙丁":
+        store(f"{n}办法", "第一条 本办法所称规范性文件。", kind=Kind.NORMATIVE)
+    assert sorted(titles("规范性文件")) == ["丁办法", "丙办法", "乙办法"]
+    assert search("规范性文件").total == 3 and search("规范性文件").total_exact
+    # A pool of two: the law (first in rank order) and one normative document are read,
+    # the count is not exact, and the law is checked before it could be shown.
+    monkeypatch.setattr(database, "POOL", 2)
+    results = search("规范性文件", limit=1)
+    assert [h.title for h in results.hits] == ["乙办法"]
+    assert not results.total_exact
+    assert results.total <= 2
+    assert all("甲法" != h.title for h in search("规范性文件", limit=1, offset=1).hits)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL only")
+def test_documents_spread_over_many_windows_are_all_found_in_rank_order(db, monkeypatch):
+    from fazhi.laws.search import postgres
+
+    monkeypatch.setattr(postgres, "WINDOW", 2)  # a partition per two rank keys
+    names = [f"第{n}号备案规定" for n in range(1, 10)]
+    for name in names:
+        store(name, "第一条 规章应当备案。", kind=Kind.RULE)
+    store("无关规定", "第一条 与此无关。", kind=Kind.RULE)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_inherits WHERE inhparent = 'laws_docterm'::regclass"
+        )
+        assert cursor.fetchone()[0] >= 5
+    results = search("备案", limit=50)
+    assert sorted(h.title for h in results.hits) == sorted(names)
+    assert results.total == 9 and results.total_exact
+    # The first three in rank order (by document id within a kind), then "3 件以上".
+    from fazhi.laws.search import database
+
+    monkeypatch.setattr(database, "POOL", 3)
+    found = postgres.PostgresBackend()._docs(
+        [search("备案").query.terms[0]], Filters(), title=False, order="relevance", limit=3
+    )
+    assert [c.title for c in found] == names[:3]
+    assert not search("备案", limit=2).total_exact
+    get_backend().remove_documents(
+        LawDocument.objects.filter(title__in=names[:4]).values_list("pk", flat=True)
+    )
+    assert sorted(titles("备案")) == sorted(names[4:])
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL only")
+def test_search_inside_a_transaction_puts_the_planner_settings_back(texts):
+    from django.db import transaction
+
+    with transaction.atomic(), connection.cursor() as cursor:
+        assert titles("规范性文件")
+        cursor.execute("SHOW enable_seqscan")
+        assert cursor.fetchone()[0] == "on"

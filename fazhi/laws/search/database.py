@@ -251,9 +251,14 @@ class DatabaseBackend:
             ranked = found
         # Past the pool the count is not taken (it would read every match): "N 件以上".
         exact = len(found) < pool
-        # Every match is checked when they are all known (the count is exact); otherwise
-        # only those that would be shown, again until the shown ones all hold.
-        while unchecked := [c for c in (found if exact else ranked[:need]) if not c.verified]:
+        # Documents that matched by grams only are checked where it matters: those to be
+        # shown through their articles (which also gives the article to show), again until
+        # the shown ones all hold; the rest only when the count is exact.
+        while unchecked := [c for c in ranked[:need] if not c.verified]:
+            rejected = self._check_articles(terms, unchecked)
+            ranked = [c for c in ranked if c not in rejected]
+            found = [c for c in found if c not in rejected]
+        if exact and (unchecked := [c for c in found if not c.verified]):
             rejected = self._verify(terms, unchecked)
             ranked = [c for c in ranked if c not in rejected]
             found = [c for c in found if c not in rejected]
@@ -273,6 +278,25 @@ class DatabaseBackend:
         return Results(
             hits=[self._hit(c, words) for c in page], total=total, total_exact=exact, query=query
         )
+
+    def _check_articles(self, terms: list[Term], unverified: list[_Candidate]) -> set[_Candidate]:
+        """The exact check through the articles: a document holds a term when its title or
+        one of its articles does (the indexed text is the title and the articles, and no
+        term spans two of them). Keeps the best article of each document that holds."""
+        words = [t.text for t in terms]
+        articles: dict[int, list[tuple[int, int, str, str, str]]] = {}
+        for row in self._chunks_of(terms, [c.document_id for c in unverified]):
+            articles.setdefault(row[1], []).append(row)
+        rejected = set()
+        for c in unverified:
+            rows = articles.get(c.document_id, [])
+            if all(w in c.title or any(w in row[4] for row in rows) for w in words):
+                c.verified = True
+                for row in rows:
+                    self._take_chunk(c, row, words, cooccur=False)
+            else:
+                rejected.add(c)
+        return rejected
 
     def _verify(self, terms: list[Term], unverified: list[_Candidate]) -> set[_Candidate]:
         """The exact substring check of candidates that only matched by grams: marks the
