@@ -220,7 +220,9 @@ def test_a_document_with_the_grams_but_not_the_term_is_neither_shown_nor_counted
     for n in "乙丙丁":
         store(f"{n}办法", "第一条 本办法所称规范性文件。", kind=Kind.NORMATIVE)
     assert sorted(titles("规范性文件")) == ["丁办法", "丙办法", "乙办法"]
-    assert search("规范性文件").total == 3 and search("规范性文件").total_exact
+    exact = search("规范性文件")
+    assert exact.total == 3
+    assert exact.total_exact
     # A pool of two: the law (first in rank order) and one normative document are read,
     # the count is not exact, and the law is checked before it could be shown.
     monkeypatch.setattr(database, "POOL", 2)
@@ -228,7 +230,7 @@ def test_a_document_with_the_grams_but_not_the_term_is_neither_shown_nor_counted
     assert [h.title for h in results.hits] == ["乙办法"]
     assert not results.total_exact
     assert results.total <= 2
-    assert all("甲法" != h.title for h in search("规范性文件", limit=1, offset=1).hits)
+    assert all(h.title != "甲法" for h in search("规范性文件", limit=1, offset=1).hits)
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL only")
@@ -247,7 +249,8 @@ def test_documents_spread_over_many_windows_are_all_found_in_rank_order(db, monk
         assert cursor.fetchone()[0] >= 5
     results = search("备案", limit=50)
     assert sorted(h.title for h in results.hits) == sorted(names)
-    assert results.total == 9 and results.total_exact
+    assert results.total == 9
+    assert results.total_exact
     # The first three in rank order (by document id within a kind), then "3 件以上".
     from fazhi.laws.search import database
 
