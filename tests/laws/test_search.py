@@ -209,9 +209,7 @@ def test_the_search_database_reports_its_locale(texts):
     assert titles("信息公开") == ["信息公开工作规定"]
 
 
-def test_a_document_with_the_grams_but_not_the_term_is_neither_shown_nor_counted(
-    db, monkeypatch
-):
+def test_a_document_with_the_grams_but_not_the_term_is_neither_shown_nor_counted(db, monkeypatch):
     """On PostgreSQL the exact check of gram matches waits for the documents that are shown
     or counted; whichever document is shown must hold the term itself."""
     from fazhi.laws.search import database
