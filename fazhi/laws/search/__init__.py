@@ -25,6 +25,8 @@ from fazhi.laws.search.query import ParsedQuery, QueryError, parse_query
 __all__ = ["Filters", "Hit", "QueryError", "Results", "SearchBackend", "get_backend", "search"]
 
 SORTS = {"relevance": "按相关度", "date": "按日期"}
+_KIND_LABELS = {value: str(label) for value, label in Kind.choices}
+_STATUS_LABELS = {value: str(label) for value, label in Status.choices}
 
 
 @dataclass(frozen=True)
@@ -51,11 +53,11 @@ class Hit:
 
     @property
     def kind_label(self) -> str:
-        return str(Kind(self.kind).label) if self.kind in Kind.values else self.kind
+        return _KIND_LABELS.get(self.kind, self.kind)
 
     @property
     def status_label(self) -> str:
-        return str(Status(self.status).label) if self.status in Status.values else self.status
+        return _STATUS_LABELS.get(self.status, self.status)
 
 
 @dataclass
