@@ -278,6 +278,38 @@ def latency(runs: int) -> dict[str, dict[str, float]]:
     return out
 
 
+def incremental(times: int = 5) -> dict[str, float]:
+    """Adding one document to the full index (store a version and index it, through the
+    service), then a search that finds it; the document is removed again each time."""
+    from datetime import date
+
+    from fazhi.laws.models import Kind, LawDocument
+    from fazhi.laws.search import get_backend, search
+    from fazhi.laws.services import law_text_store
+
+    stored, found = [], []
+    for i in range(times):
+        title = f"基准测试增量文件第{i}号"
+        markdown = f"# {title}\n\n第一条 为检验增量索引，本文件只含一条：增量索引检验第{i}号。\n"
+        t = time.perf_counter()
+        law_text_store(
+            actor=None, title=title, kind=Kind.NORMATIVE, markdown=markdown,
+            version_date=date(2026, 1, 1), source_key=f"bench-incremental/{i}",
+        )  # fmt: skip
+        stored.append((time.perf_counter() - t) * 1000)
+        t = time.perf_counter()
+        hits = search(f"增量索引检验第{i}号").hits
+        found.append((time.perf_counter() - t) * 1000)
+        assert [h.title for h in hits] == [title], hits
+        document = LawDocument.objects.get(source_key=f"bench-incremental/{i}")
+        get_backend().remove_documents([document.pk])
+        document.delete()
+    return {
+        "store+index one document (median ms)": round(statistics.median(stored), 1),
+        "then found by search (median ms)": round(statistics.median(found), 1),
+    }
+
+
 def relevance(verbose: bool) -> dict[str, float]:
     from fazhi.laws.search import search
 
@@ -353,6 +385,7 @@ def main() -> None:
     )
     for name, figures in latency(args.runs).items():
         print(f"latency {name}: {figures}", flush=True)
+    print(f"incremental: {incremental()}", flush=True)
     print(f"relevance: {relevance(args.verbose)}")
 
 

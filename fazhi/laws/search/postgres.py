@@ -11,9 +11,9 @@ order that hold 规范性文件" used to read all 32,000 matches among 100,000 d
 over 100 ms). The lexemes therefore live in two slim tables, ``laws_docterm`` and
 ``laws_chunkterm``, partitioned into windows of the rank order (WINDOW rank keys each; chunk
 ids are rank key × CHUNK_FACTOR + sequence, so a document and its articles share a window).
-A search reads groups of windows in rank order (one window, one, two, four, …) and stops as
-soon as it holds enough: its work is bounded by the matches in the first windows, not by
-every match of a common term. A rare term reads every window, each cheaply.
+A search reads the windows in rank order, a few at a time, and stops as soon as it holds
+enough: its work is bounded by the matches in the first windows, not by every match of a
+common term. A rare term reads every window, each cheaply.
 """
 
 from __future__ import annotations
@@ -48,7 +48,7 @@ class PostgresBackend(DatabaseBackend):
     contains = "strpos({col}, %s) > 0"
 
     def __init__(self) -> None:
-        self._groups: list[tuple[int, int]] | None = None
+        self._windows: list[tuple[int, int]] | None = None  # read once per search
 
     def all_of(self, tokens: Sequence[str]) -> str:
         # Tokens are CJK characters or [0-9a-z]: no quote or backslash can occur.
@@ -125,10 +125,15 @@ class PostgresBackend(DatabaseBackend):
     def delete_fulltext(
         self, cursor: Any, docs: list[SearchDoc], chunks: list[SearchChunk]
     ) -> None:
+        # Through the indexes on document_id and id / CHUNK_FACTOR (the rank key): the
+        # partition keys have no B-tree of their own (see migration 0003).
         cursor.execute(
-            "DELETE FROM laws_docterm WHERE rank_key = ANY(%s)", [[d.rank_key for d in docs]]
+            "DELETE FROM laws_docterm WHERE document_id = ANY(%s)", [[d.document_id for d in docs]]
         )
-        cursor.execute("DELETE FROM laws_chunkterm WHERE id = ANY(%s)", [[c.id for c in chunks]])
+        cursor.execute(
+            f"DELETE FROM laws_chunkterm WHERE id / {CHUNK_FACTOR} = ANY(%s)",  # noqa: S608
+            [[d.rank_key for d in docs]],
+        )
 
     def clear_fulltext(self, cursor: Any) -> None:
         cursor.execute("TRUNCATE laws_docterm, laws_chunkterm")
@@ -142,7 +147,7 @@ class PostgresBackend(DatabaseBackend):
         # selectivities of overlapping grams (规范, 范性, 性文, 文件) as if independent and
         # would pick sequential scans or JIT compilation for what the GIN index answers.
         # Set for this transaction only; inside a caller's transaction they are put back.
-        names = ("enable_seqscan", "enable_indexscan", "jit")
+        names = ("enable_seqscan", "jit")
         nested = connection.in_atomic_block
         with transaction.atomic(), connection.cursor() as cursor:
             if nested:
@@ -150,7 +155,7 @@ class PostgresBackend(DatabaseBackend):
                 before = cursor.fetchone()
             cursor.execute("SELECT " + ", ".join(f"set_config('{n}', 'off', true)" for n in names))
             try:
-                self._groups = self._window_groups(cursor)
+                self._windows = self._bounds(cursor)
                 return super().search(query, filters=filters, sort=sort, offset=offset, limit=limit)
             finally:
                 if nested:
@@ -173,11 +178,6 @@ class PostgresBackend(DatabaseBackend):
                 bounds.append((int(match.group(1)), int(match.group(2))))
         return sorted(bounds)
 
-    def _window_groups(self, cursor: Any) -> list[tuple[int, int]]:
-        """Ranges of rank keys to read in turn, window by window; _scan widens its steps
-        over ranges that hold nothing."""
-        return self._bounds(cursor)
-
     def _scan(
         self,
         table: str,
@@ -191,12 +191,13 @@ class PostgresBackend(DatabaseBackend):
     ) -> list[Row]:
         """Rows of ``table`` (``columns``, the key last) matching ``where``, in key order,
         until ``need`` are found. ``fetch`` turns a batch into the rows wanted and drops
-        those that fail a check the table cannot make. Windows are read one at a time while
-        they hold matches, and two, four, … at a time across windows that hold none."""
-        windows = self._groups
+        those that fail a check the table cannot make. The first window is read alone;
+        then as many at a time as the matches so far say are needed, growing at most
+        fourfold per step (windows that hold nothing are passed over quickly)."""
+        windows = self._windows
         if windows is None:
             with connection.cursor() as cursor:
-                windows = self._window_groups(cursor)
+                windows = self._bounds(cursor)
         out: list[Row] = []
         # Table and column names are constants of this module; values are bound parameters.
         sql = (
