@@ -9,9 +9,11 @@ It uses its own database (var/bench_laws.sqlite3, or PostgreSQL database fazhi_l
 FAZHI_BENCH_PG, default postgres://postgres@127.0.0.1:5432), builds the index from the corpus
 (timed: the "full index build"), adds generated normative documents, then measures p50/p95
 latency of 1-3-term queries through ``fazhi.laws.search.search`` and through HTTP (Django's
-test client: the full request/response stack of the public search page, no socket), and the
-top-1 / top-5 hit rates of the relevance set bench/laws_queries.json. ``--reuse`` skips the
-build when the database already holds it.
+test client: the full request/response stack of the public search page, no socket), the
+time to add one document to the full index (incremental), and the top-1 / top-5 hit rates
+of the relevance set bench/laws_queries.json with the share of expected articles shown
+(``--verbose`` lists the misses). ``--reuse`` skips the build when the database already
+holds it.
 """
 
 from __future__ import annotations
