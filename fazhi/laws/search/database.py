@@ -115,20 +115,23 @@ class DatabaseBackend:
             return "", []
         return self.contains.format(col=col), [term.text]
 
-    def _filters(self, filters: Filters) -> tuple[list[str], list[Any]]:
+    def _filters(
+        self, filters: Filters, prefix: str = "d.", issuing_body: bool = True
+    ) -> tuple[list[str], list[Any]]:
+        """Conditions for the filters on a table holding kind, status and year (and the
+        issuing body unless told otherwise), its columns named with ``prefix``."""
         where: list[str] = []
         params: list[Any] = []
-        if filters.kind:
-            where.append("d.kind = %s")
-            params.append(filters.kind)
-        if filters.status:
-            where.append("d.status = %s")
-            params.append(filters.status)
-        if filters.year:
-            where.append("d.year = %s")
-            params.append(filters.year)
-        if filters.issuing_body:
-            where.append(self.contains.format(col="d.issuing_body"))
+        for column, value in (
+            ("kind", filters.kind),
+            ("status", filters.status),
+            ("year", filters.year),
+        ):
+            if value:
+                where.append(f"{prefix}{column} = %s")
+                params.append(value)
+        if issuing_body and filters.issuing_body:
+            where.append(self.contains.format(col=f"{prefix}issuing_body"))
             params.append(filters.issuing_body)
         return where, params
 

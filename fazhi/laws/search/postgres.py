@@ -257,25 +257,12 @@ class PostgresBackend(DatabaseBackend):
         self, filters: Filters, terms: list[Term], text_column: str
     ) -> tuple[list[str], list[Any]]:
         """Conditions a term table can check itself: kind, status, year; on laws_docterm
-        also the issuing body and the exact terms in ``text_column`` (the title)."""
-        where: list[str] = []
-        params: list[Any] = []
-        for column, value in (
-            ("kind", filters.kind),
-            ("status", filters.status),
-            ("year", filters.year),
-        ):
-            if value:
-                where.append(f"{column} = %s")
-                params.append(value)
-        if text_column:
-            for term in terms:
-                if not term.exact_by_token:
-                    where.append(self.contains.format(col=text_column))
-                    params.append(term.text)
-            if filters.issuing_body:
-                where.append(self.contains.format(col="issuing_body"))
-                params.append(filters.issuing_body)
+        (``text_column`` given) also the issuing body and the exact terms in that column."""
+        where, params = self._filters(filters, prefix="", issuing_body=bool(text_column))
+        for term in terms if text_column else []:
+            if not term.exact_by_token:
+                where.append(self.contains.format(col=text_column))
+                params.append(term.text)
         return where, params
 
     def _checker(
