@@ -1,6 +1,8 @@
 """Search on the database itself: overlapping two-character grams in a full-text index
 (SQLite FTS5 or PostgreSQL tsvector + GIN), exact re-check with a substring test, ranking
-in Python over a bounded candidate set. The dialects only say how to store and match grams.
+in Python over a bounded candidate set. The dialects say how to store and match grams; the
+PostgreSQL one also reads its index window by window (see postgres.py) and leaves the exact
+re-check of whole documents to those that are shown or counted.
 """
 
 from __future__ import annotations
