@@ -272,3 +272,19 @@ def test_search_inside_a_transaction_puts_the_planner_settings_back(texts):
         assert titles("规范性文件")
         cursor.execute("SHOW enable_seqscan")
         assert cursor.fetchone()[0] == "on"
+
+
+def test_the_article_shown_is_about_the_words_the_title_does_not_hold(db):
+    store(
+        "行政复议规定",
+        "第一条 为了规范行政复议工作，制定本规定。\n\n"
+        "第二条 行政复议机关应当依法履行行政复议职责，保障行政复议公正，行政复议人员应当回避。\n\n"
+        "第三条 行政复议机关收到申请后，应当在五日内审查，决定是否受理。\n\n"
+        "第四条 受理后，行政复议机关应当通知被申请人。",
+    )
+    # 行政复议 is the title's own word and says little; 受理 decides, early and once
+    # counting more than 行政复议 four times.
+    assert search("行政复议 受理").hits[0].article == "第四条"
+    assert search("行政复议 五日").hits[0].article == "第三条"
+    # Every word in the title: the first article naming it.
+    assert search("行政复议").hits[0].article == "第一条"

@@ -359,27 +359,29 @@ class DatabaseBackend:
     ) -> None:
         """Which article a hit points to. Inside a document the words of its own title
         (行政复议 in 行政复议法) say little, the other words say which article: each word
-        present counts far more than its repetitions; shorter articles and real articles
-        (not the enactment history) win ties."""
+        present counts far more than its repetitions, an early mention and words close
+        together count, shorter articles win ties. When the title holds every word, no
+        article is more about them than another and the first one naming them is shown.
+        Real articles rank above the enactment history."""
         chunk_id, _, label, anchor, text = row
         candidate.articles_read = True
-        score = 0.0
-        firsts = []
-        for w in words:
-            n = text.count(w)
-            if not n:
-                continue
-            weight = 0.25 if w in candidate.title else 1.0
-            first = text.find(w)
-            firsts.append(first)
-            # Present, repeated a little, and early: an article about X names X at once.
-            score += weight * (20 + 2 * min(n, 3) + 8 * (1 - min(first, 120) / 120))
-            if len(w) >= 4:  # 答复期限: 答复 and 期限 elsewhere in the article count a bit
-                halves = (w[: len(w) // 2], w[len(w) // 2 :])
-                score += weight * min(sum(text.count(h) for h in halves) - 2 * n, 4)
-        if len(firsts) >= 2:  # the words near each other
-            score += 8 * (1 - min(max(firsts) - min(firsts), 80) / 80)
-        score -= len(text) / 300 + (0 if label else 5)
+        score = 0.0 if label else -5.0
+        if not all(w in candidate.title for w in words):
+            firsts = []
+            for w in words:
+                n = text.count(w)
+                if not n:
+                    continue
+                weight = 0.25 if w in candidate.title else 1.0
+                first = text.find(w)
+                firsts.append(first)
+                score += weight * (20 + 2 * min(n, 3) + 8 * (1 - min(first, 120) / 120))
+                if len(w) >= 4:  # 答复期限: 答复 and 期限 elsewhere in the article count a bit
+                    halves = (w[: len(w) // 2], w[len(w) // 2 :])
+                    score += weight * min(sum(text.count(h) for h in halves) - 2 * n, 4)
+            if len(firsts) >= 2:
+                score += 8 * (1 - min(max(firsts) - min(firsts), 80) / 80)
+            score -= len(text) / 300
         if candidate.shown is None or (score, -chunk_id) > candidate.shown[:2]:
             candidate.shown = (score, -chunk_id, label, anchor, text)
 
