@@ -66,6 +66,28 @@ def _secret_key() -> str:
 
 SECRET_KEY = _secret_key()
 
+
+def _field_key() -> str:
+    """The SM4 key (32 hex digits) that seals sensitive fields such as ID numbers and
+    phones. Losing it loses those fields: keep it with the database backups, apart."""
+    given = os.environ.get("FAZHI_FIELD_KEY", "").strip()
+    if given:
+        return given
+    if PRODUCTION:
+        raise ImproperlyConfigured(
+            "生产模式下必须设置环境变量 FAZHI_FIELD_KEY（32 位十六进制 SM4 密钥，"
+            "可用 python3 -c 'import secrets; print(secrets.token_hex(16))' 生成）"
+        )
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
+    key_file = VAR_DIR / "field_key"
+    if not key_file.exists():
+        key_file.write_text(secrets.token_hex(16), encoding="utf-8")
+        key_file.chmod(0o600)
+    return key_file.read_text(encoding="utf-8").strip()
+
+
+FIELD_KEY = _field_key()
+
 ALLOWED_HOSTS = env_list(
     "FAZHI_ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost", "[::1]"]
 )

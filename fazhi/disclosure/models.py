@@ -7,6 +7,7 @@ from typing import Any, ClassVar
 
 from django.db import models
 
+from fazhi.core.crypto import SealedField
 from fazhi.core.scoping import ScopedModel
 
 
@@ -107,8 +108,9 @@ class DisclosureRequest(ScopedModel):
     receipt_basis = models.CharField("收到日期依据", max_length=255, blank=True)
     applicant_type = models.CharField("申请人类型", max_length=16, choices=ApplicantType.choices)
     applicant_name = models.CharField("申请人", max_length=128)
-    id_number = models.CharField("证件号码", max_length=32, blank=True)
-    phone = models.CharField("联系电话", max_length=32, blank=True)
+    # Sealed with SM4 (fazhi.core.crypto); phone_last4 is what the applicant's lookup needs.
+    id_number = SealedField("证件号码", blank=True)
+    phone = SealedField("联系电话", blank=True)
     phone_last4 = models.CharField(max_length=4, blank=True, editable=False)
     email = models.CharField("电子邮箱", max_length=128, blank=True)
     address = models.CharField("通信地址", max_length=255, blank=True)

@@ -16,7 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from fazhi.core import audit
+from fazhi.core import audit, crypto
 from fazhi.core.models import Organisation, Permission, User
 from fazhi.core.services import _require
 from fazhi.procedures import documents as docs
@@ -259,7 +259,7 @@ def _run(
         actor_name=actor_name,
         state_before=state_before,
         state_after=case.state,
-        data=_json(clean),
+        data=_json(_sealed(action, clean)),
         due_after=case.due_on,
         explanation=case.due_explanation,
     )
@@ -274,9 +274,26 @@ def _run(
         actor_name=actor_name,
         obj=case,
         before={"state": state_before},
-        after={"state": case.state, "due_on": case.due_on, "event": seq, **event.data},
+        after={"state": case.state, "due_on": case.due_on, "event": seq, **_masked(action, clean)},
     )
     return event
+
+
+def _sealed(action: engine.Action, inputs: Mapping[str, Any]) -> dict[str, Any]:
+    """The inputs as the event log keeps them: sensitive ones sealed with SM4."""
+    sensitive = {spec.name for spec in action.inputs if spec.sensitive}
+    return {
+        k: crypto.seal(v) if k in sensitive and isinstance(v, str) else v for k, v in inputs.items()
+    }
+
+
+def _masked(action: engine.Action, inputs: Mapping[str, Any]) -> dict[str, Any]:
+    """The inputs as the audit trail keeps them: sensitive ones reduced to their last digits."""
+    sensitive = {spec.name for spec in action.inputs if spec.sensitive}
+    data = _json(inputs)
+    return {
+        k: crypto.mask(v) if k in sensitive and isinstance(v, str) else v for k, v in data.items()
+    }
 
 
 def _documents(

@@ -9,6 +9,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from fazhi.core import crypto
 from fazhi.core.scoping import get_visible_or_404
 from fazhi.procedures import engine
 from fazhi.procedures.models import Case, CaseEvent
@@ -52,10 +53,14 @@ def _shown(procedure: engine.Procedure, event: CaseEvent) -> list[tuple[str, str
     action = procedure.action(event.action)
     labels = {i.name: i.label for i in action.inputs} if action else {}
     choices = {i.name: dict(i.choices) for i in action.inputs if i.choices} if action else {}
+    sensitive = {i.name for i in action.inputs if i.sensitive} if action else set()
     shown = []
     for name, value in event.data.items():
         if value in ("", None) or name in HIDDEN:
             continue
+        if name in sensitive or crypto.is_sealed(value):
+            # Personal data shows masked here; the full value is on the module's own page.
+            value = crypto.masked(value)
         shown.append((labels.get(name, name), str(choices.get(name, {}).get(value, value))))
     return shown
 

@@ -11,6 +11,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError, connection
 from django.db.migrations.executor import MigrationExecutor
 
+from fazhi.core import crypto
+
 
 class Command(BaseCommand):
     help = "检查部署配置（生产模式、密钥、数据库、迁移、静态文件、安全设置）"
@@ -78,6 +80,12 @@ class Command(BaseCommand):
             ok("SM3 可用（审计哈希链）")
         except ValueError:
             fail("本机 OpenSSL 不支持 SM3，审计哈希链无法工作")
+        try:
+            if crypto.unseal(crypto.seal("部署检查")) != "部署检查":
+                raise ValueError
+            ok("SM4 可用，敏感字段加密密钥有效（FAZHI_FIELD_KEY）")
+        except Exception as exc:  # any failure here means nothing can be sealed
+            fail(f"敏感字段无法加密（SM4 / FAZHI_FIELD_KEY）：{exc}")
 
         for message in run_checks(include_deployment_checks=True):
             if message.is_serious():
