@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -49,44 +50,31 @@ DEBUG = env_bool("FAZHI_DEBUG") and not PRODUCTION
 VAR_DIR = Path(os.environ.get("FAZHI_VAR_DIR", "") or Path.cwd() / "var").resolve()
 
 
-def _secret_key() -> str:
-    given = os.environ.get("FAZHI_SECRET_KEY", "").strip()
+def _key(variable: str, file_name: str, make: Callable[[], str], hint: str = "") -> str:
+    """A key from the environment; in production it must be there. For local use it is
+    generated once into var/ and kept, so that sessions and sealed fields survive restarts."""
+    given = os.environ.get(variable, "").strip()
     if given:
         return given
     if PRODUCTION:
-        raise ImproperlyConfigured("生产模式下必须设置环境变量 FAZHI_SECRET_KEY")
-    # Local use: generate once and keep it, so sessions survive restarts.
+        raise ImproperlyConfigured(f"生产模式下必须设置环境变量 {variable}{hint}")
     VAR_DIR.mkdir(parents=True, exist_ok=True)
-    key_file = VAR_DIR / "secret_key"
+    key_file = VAR_DIR / file_name
     if not key_file.exists():
-        key_file.write_text(secrets.token_urlsafe(50), encoding="utf-8")
+        key_file.write_text(make(), encoding="utf-8")
         key_file.chmod(0o600)
     return key_file.read_text(encoding="utf-8").strip()
 
 
-SECRET_KEY = _secret_key()
-
-
-def _field_key() -> str:
-    """The SM4 key (32 hex digits) that seals sensitive fields such as ID numbers and
-    phones. Losing it loses those fields: keep it with the database backups, apart."""
-    given = os.environ.get("FAZHI_FIELD_KEY", "").strip()
-    if given:
-        return given
-    if PRODUCTION:
-        raise ImproperlyConfigured(
-            "生产模式下必须设置环境变量 FAZHI_FIELD_KEY（32 位十六进制 SM4 密钥，"
-            "可用 python3 -c 'import secrets; print(secrets.token_hex(16))' 生成）"
-        )
-    VAR_DIR.mkdir(parents=True, exist_ok=True)
-    key_file = VAR_DIR / "field_key"
-    if not key_file.exists():
-        key_file.write_text(secrets.token_hex(16), encoding="utf-8")
-        key_file.chmod(0o600)
-    return key_file.read_text(encoding="utf-8").strip()
-
-
-FIELD_KEY = _field_key()
+SECRET_KEY = _key("FAZHI_SECRET_KEY", "secret_key", lambda: secrets.token_urlsafe(50))
+# The SM4 key (32 hex digits) that seals sensitive fields such as ID numbers and phones.
+# Losing it loses those fields: keep it safe, and apart from the database backups.
+FIELD_KEY = _key(
+    "FAZHI_FIELD_KEY",
+    "field_key",
+    lambda: secrets.token_hex(16),
+    "（32 位十六进制 SM4 密钥，可用 python3 -c 'import secrets; print(secrets.token_hex(16))' 生成）",
+)
 
 ALLOWED_HOSTS = env_list(
     "FAZHI_ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost", "[::1]"]
