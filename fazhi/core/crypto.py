@@ -93,11 +93,11 @@ class SealedField(models.TextField):  # type: ignore[type-arg]
 
     description = "SM4 加密文本"
 
-    def from_db_value(self, value: Any, expression: Any, connection: Any) -> Any:
-        return unseal(value) if isinstance(value, str) else value
-
     def to_python(self, value: Any) -> Any:
         return unseal(value) if isinstance(value, str) else value
+
+    def from_db_value(self, value: Any, expression: Any, connection: Any) -> Any:
+        return self.to_python(value)
 
     def get_prep_value(self, value: Any) -> Any:
         value = super().get_prep_value(value)

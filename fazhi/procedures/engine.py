@@ -96,6 +96,11 @@ class Action:
     check: Callable[[Case, date, dict[str, Any]], None] | None = None
     style: str = ""  # "primary" for the main step on the page
 
+    @property
+    def sensitive(self) -> frozenset[str]:
+        """Names of the inputs that hold personal data (Input.sensitive)."""
+        return frozenset(spec.name for spec in self.inputs if spec.sensitive)
+
 
 @dataclass
 class Procedure:

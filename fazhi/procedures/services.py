@@ -7,7 +7,7 @@ a clear message instead of acting twice. Every action is permission-checked and 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -259,7 +259,7 @@ def _run(
         actor_name=actor_name,
         state_before=state_before,
         state_after=case.state,
-        data=_json(_sealed(action, clean)),
+        data=_protected(action, clean, crypto.seal),
         due_after=case.due_on,
         explanation=case.due_explanation,
     )
@@ -274,25 +274,24 @@ def _run(
         actor_name=actor_name,
         obj=case,
         before={"state": state_before},
-        after={"state": case.state, "due_on": case.due_on, "event": seq, **_masked(action, clean)},
+        after={
+            "state": case.state,
+            "due_on": case.due_on,
+            "event": seq,
+            **_protected(action, clean, crypto.mask),
+        },
     )
     return event
 
 
-def _sealed(action: engine.Action, inputs: Mapping[str, Any]) -> dict[str, Any]:
-    """The inputs as the event log keeps them: sensitive ones sealed with SM4."""
-    sensitive = {spec.name for spec in action.inputs if spec.sensitive}
+def _protected(
+    action: engine.Action, inputs: Mapping[str, Any], how: Callable[[str], str]
+) -> dict[str, Any]:
+    """The inputs as stored, with the action's sensitive ones passed through ``how``:
+    crypto.seal for the event log, crypto.mask for the audit trail."""
+    sensitive = action.sensitive
     return {
-        k: crypto.seal(v) if k in sensitive and isinstance(v, str) else v for k, v in inputs.items()
-    }
-
-
-def _masked(action: engine.Action, inputs: Mapping[str, Any]) -> dict[str, Any]:
-    """The inputs as the audit trail keeps them: sensitive ones reduced to their last digits."""
-    sensitive = {spec.name for spec in action.inputs if spec.sensitive}
-    data = _json(inputs)
-    return {
-        k: crypto.mask(v) if k in sensitive and isinstance(v, str) else v for k, v in data.items()
+        k: how(v) if k in sensitive and isinstance(v, str) else v for k, v in _json(inputs).items()
     }
 
 

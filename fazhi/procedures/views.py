@@ -53,7 +53,7 @@ def _shown(procedure: engine.Procedure, event: CaseEvent) -> list[tuple[str, str
     action = procedure.action(event.action)
     labels = {i.name: i.label for i in action.inputs} if action else {}
     choices = {i.name: dict(i.choices) for i in action.inputs if i.choices} if action else {}
-    sensitive = {i.name for i in action.inputs if i.sensitive} if action else set()
+    sensitive = action.sensitive if action else frozenset()
     shown = []
     for name, value in event.data.items():
         if value in ("", None) or name in HIDDEN:
