@@ -218,6 +218,12 @@ def test_a_document_with_the_grams_but_not_the_term_is_neither_shown_nor_counted
     for n in "乙丙丁":
         store(f"{n}办法", "第一条 本办法所称规范性文件。", kind=Kind.NORMATIVE)
     assert sorted(titles("规范性文件")) == ["丁办法", "丙办法", "乙办法"]
+    assert sorted(titles("规范性文件", sort="date")) == ["丁办法", "丙办法", "乙办法"]
+    # Newest first checks each batch as it reads it: two matching documents are known.
+    by_date = search("规范性文件", sort="date", limit=1)
+    assert [h.title for h in by_date.hits] != ["甲法"]
+    assert by_date.total == 2
+    assert not by_date.total_exact
     exact = search("规范性文件")
     assert exact.total == 3
     assert exact.total_exact

@@ -44,6 +44,18 @@ _WINDOW_LOCK = 0x6C617773  # "laws"
 Row = tuple[Any, ...]
 
 
+def _candidates(rows: list[Row], *, verified: bool) -> list[_Candidate]:
+    out = [_Candidate(*row) for row in rows]
+    for c in out:
+        c.verified = verified
+    return out
+
+
+def _partition(table: str, window: int) -> str:
+    """The partition of laws_docterm / laws_chunkterm holding one window."""
+    return f"laws_{table}_w{window}"
+
+
 class PostgresBackend(DatabaseBackend):
     contains = "strpos({col}, %s) > 0"
 
@@ -100,7 +112,7 @@ class PostgresBackend(DatabaseBackend):
                 "SELECT gin_clean_pending_list(i.indexrelid) FROM pg_index i "
                 "JOIN pg_class t ON t.oid = i.indrelid JOIN pg_class x ON x.oid = i.indexrelid "
                 "JOIN pg_am a ON a.oid = x.relam WHERE a.amname = 'gin' AND t.relname = ANY(%s)",
-                [[f"laws_{table}_w{w}" for w in windows for table in ("docterm", "chunkterm")]],
+                [[_partition(table, w) for w in windows for table in ("docterm", "chunkterm")]],
             )
 
     def _ensure_windows(self, cursor: Any, windows: set[int]) -> None:
@@ -113,14 +125,11 @@ class PostgresBackend(DatabaseBackend):
         for w in missing:
             # Names and bounds are integers computed here; nothing typed by a person.
             lo, hi = w * WINDOW, (w + 1) * WINDOW
-            cursor.execute(
-                f"CREATE TABLE IF NOT EXISTS laws_docterm_w{w} PARTITION OF laws_docterm "
-                f"FOR VALUES FROM ({lo}) TO ({hi})"
-            )
-            cursor.execute(
-                f"CREATE TABLE IF NOT EXISTS laws_chunkterm_w{w} PARTITION OF laws_chunkterm "
-                f"FOR VALUES FROM ({lo * CHUNK_FACTOR}) TO ({hi * CHUNK_FACTOR})"
-            )
+            for table, factor in (("docterm", 1), ("chunkterm", CHUNK_FACTOR)):
+                cursor.execute(
+                    f"CREATE TABLE IF NOT EXISTS {_partition(table, w)} PARTITION OF "
+                    f"laws_{table} FOR VALUES FROM ({lo * factor}) TO ({hi * factor})"
+                )
 
     def delete_fulltext(
         self, cursor: Any, docs: list[SearchDoc], chunks: list[SearchChunk]
@@ -234,10 +243,10 @@ class PostgresBackend(DatabaseBackend):
         where: list[str],
         params: list[Any],
         need: int,
-        fetch: Callable[[list[Row]], list[Row]],
-    ) -> list[Row]:
+        fetch: Callable[[list[Row]], list[_Candidate]],
+    ) -> list[_Candidate]:
         """Newest first: every match is a candidate, so the windows do not help here."""
-        out: list[Row] = []
+        out: list[_Candidate] = []
         offset = 0
         sql = (
             f"SELECT {columns} FROM laws_docterm WHERE "  # noqa: S608
@@ -298,23 +307,15 @@ class PostgresBackend(DatabaseBackend):
             # (a law runs to tens of thousands of characters): it is left to the documents
             # that are shown or counted (DatabaseBackend._verify).
             rows = self._scan("laws_docterm", self.DOC_COLUMNS, "rank_key", 1, where, params, limit)
-            candidates = [_Candidate(*row) for row in rows]
-            for c in candidates:
-                c.verified = title or not inexact
-            return candidates
-        fetch = self._checker(
-            "SELECT d.rank_key, d.rank_key FROM laws_searchdoc d",
-            "d.rank_key",
-            [self.contains.format(col="d.body") for _ in inexact],
-            inexact,
-        )
+            return _candidates(rows, verified=title or not inexact)
 
-        def checked(rows: list[Row]) -> list[Row]:
-            keep = {row[0] for row in fetch(rows)} if inexact else None
-            return [r[:-1] for r in rows if keep is None or r[-1] in keep]
+        def checked(rows: list[Row]) -> list[_Candidate]:
+            # Newest first takes every match in turn: each batch is checked as it comes.
+            batch = _candidates([row[:-1] for row in rows], verified=not inexact)
+            rejected = self._verify(terms, batch)
+            return [c for c in batch if c not in rejected]
 
-        checked_rows = self._by_date(self.DOC_COLUMNS, where, params, limit, checked)
-        return [_Candidate(*row) for row in checked_rows]
+        return self._by_date(self.DOC_COLUMNS, where, params, limit, checked)
 
     def _cooccurring(
         self, terms: list[Term], filters: Filters
