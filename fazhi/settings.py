@@ -282,5 +282,7 @@ LAWS_VALIDITY_YEARS = env_int("FAZHI_LAWS_VALIDITY_YEARS", 5)
 LAWS_TRIAL_VALIDITY_YEARS = env_int("FAZHI_LAWS_TRIAL_VALIDITY_YEARS", 2)
 LAWS_EXPIRY_WARNING_DAYS = env_int("FAZHI_LAWS_EXPIRY_WARNING_DAYS", 180)
 FAZHI_DUE_SOON_WORKDAYS = env_int("FAZHI_DUE_SOON_WORKDAYS", 3)
+# How many years ahead a planned date (a deadline, a validity end) may lie: fazhi.core.dates.
+MAX_FUTURE_YEARS = env_int("FAZHI_MAX_FUTURE_YEARS", 10)
 
 PLATFORM_NAME = os.environ.get("FAZHI_PLATFORM_NAME", "").strip() or "法治政府建设管理平台"

@@ -1,4 +1,7 @@
-"""Excel exports of core lists (openpyxl): frozen header, widths, wrapped text."""
+"""Excel files the product writes (openpyxl). Every workbook leaves through workbook_bytes,
+which stores every piece of text as text: a name typed as ``=HYPERLINK(…)`` on the portal
+stays the characters the person typed and never becomes a live formula in an office's
+export (spreadsheet formula injection), and characters XML cannot hold are dropped."""
 
 from __future__ import annotations
 
@@ -7,14 +10,49 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Font, PatternFill
 
+from fazhi.core.text import printable
+
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+# Characters with which a spreadsheet program starts a formula when the cell is edited or
+# the sheet is saved as CSV: such text also gets Excel's "quote prefix" (shown as text).
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
+
+
+def text_cell(cell: Cell) -> None:
+    """Make ``cell`` hold its string value as plain text (never a formula)."""
+    value = cell.value
+    if not isinstance(value, str):
+        return
+    clean = printable(value)
+    if clean != value:
+        cell.value = clean
+    cell.data_type = "s"
+    if clean.startswith(_FORMULA_START):
+        cell.quotePrefix = True
+
+
+def workbook_bytes(wb: Workbook) -> bytes:
+    """The workbook as .xlsx bytes, every string cell stored as text (see module docstring).
+
+    The product writes no formulas of its own, so no cell of any sheet is left a formula."""
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                if isinstance(cell, Cell):
+                    text_cell(cell)
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
 
 
 def xlsx_bytes(
     title: str, header: Sequence[str], rows: Iterable[Sequence[Any]], widths: Sequence[int]
 ) -> bytes:
+    """A one-sheet list: bold shaded header, frozen below it, wrapped cells."""
     wb = Workbook(write_only=False)
     ws = wb.active
     assert ws is not None
@@ -32,6 +70,4 @@ def xlsx_bytes(
         for cell in row:
             cell.alignment = wrap
     ws.freeze_panes = "A2"
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(wb)

@@ -31,3 +31,55 @@ def normalise(text: str) -> str:
 def compact(text: str) -> str:
     """A name for comparing: normalised, with no spaces at all."""
     return re.sub(r"\s+", "", normalise(text))
+
+
+# --- what a person may type, and what a file may hold --------------------------------------
+#
+# C0 controls other than TAB, LF and CR, DEL, the C1 controls, lone surrogates and the two
+# non-characters U+FFFE/U+FFFF: invisible, refused by XML 1.0 (so by every .docx and .xlsx we
+# write) or by PostgreSQL (NUL). Typed input holding one is refused with a message
+# (check_plain); text taken from an uploaded file has them removed (printable).
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+
+
+def control_character(text: str) -> tuple[int, str] | None:
+    """The first character a person may not type (1-based position and the character)."""
+    found = _CONTROL.search(text)
+    return (found.start() + 1, found.group()) if found else None
+
+
+def control_message(text: str, label: str = "") -> str:
+    """The Chinese refusal for text holding a control character, or "" when it holds none."""
+    found = control_character(text)
+    if found is None:
+        return ""
+    position, char = found
+    where = f"“{label}”" if label else "提交的内容"
+    return (
+        f"{where}含有不可见的控制字符（U+{ord(char):04X}，第 {position} 个字符），"
+        "可能是从其他软件复制时带入的。请删除后重新填写，本次未作任何更改。"
+    )
+
+
+def check_plain(text: str, label: str = "") -> str:
+    """``text`` unchanged, or ValidationError naming the field and the character."""
+    from django.core.exceptions import ValidationError
+
+    message = control_message(text, label)
+    if message:
+        raise ValidationError(message)
+    return text
+
+
+def printable(text: str) -> str:
+    """``text`` without control characters: for text read from files, and for writing rows
+    stored before the input check existed into .docx and .xlsx."""
+    return _CONTROL.sub("", text)
+
+
+def tidy(text: str | None) -> str:
+    """What a person typed, as it is stored and shown: LF line ends, no outer spaces, no
+    zero-width characters. Punctuation and width are kept as typed (GB/T 15834 text stays
+    full-width); compare and index with ``normalise`` instead."""
+    value = (text or "").replace("\r\n", "\n").replace("\r", "\n").translate(INVISIBLE)
+    return value.strip()

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import io
 from collections.abc import Iterable
 
 from django.db.models import QuerySet
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 
-from fazhi.core.exports import XLSX, xlsx_bytes
+from fazhi.core.exports import XLSX, workbook_bytes, xlsx_bytes
 from fazhi.disclosure.procedure import PROCEDURE
 from fazhi.disclosure.selectors import AnnualTable, row_status
 from fazhi.procedures.models import Case
@@ -89,6 +88,4 @@ def annual_table_xlsx(table: AnnualTable) -> bytes:
     ws.column_dimensions["A"].width = 60
     for i in range(2, n + 3):
         ws.column_dimensions[ws.cell(row=5, column=i).column_letter].width = 12
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(wb)

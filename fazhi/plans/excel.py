@@ -14,6 +14,7 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from fazhi.core.exports import workbook_bytes
 from fazhi.core.text import normalise
 from fazhi.plans.filetypes import max_bytes
 from fazhi.plans.models import Plan, ReviewState, SelfState
@@ -79,9 +80,7 @@ def write_ledger(plan: Plan, period: Period, rows: list[Any], unit_id: int | Non
     ):
         meta.append([key, value])
     meta.sheet_state = "hidden"
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(wb)
 
 
 @dataclass
