@@ -18,7 +18,7 @@ from fazhi.core.exports import XLSX, xlsx_bytes
 from fazhi.core.forms import AuditFilterForm, OrganisationForm, SetPasswordForm, UserForm
 from fazhi.core.models import Organisation, OrgKind, Permission, Role, User
 from fazhi.core.paging import CappedPaginator
-from fazhi.core.scoping import get_visible_or_404
+from fazhi.core.scoping import get_scoped_or_404, get_visible_or_404
 
 PAGE_SIZE = 50
 
@@ -170,7 +170,7 @@ def user_list(request: HttpRequest) -> HttpResponse:
 def user_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     user = _user(request)
     _need(user, Permission.MANAGE_USERS)
-    target = get_visible_or_404(User.objects.all(), user, pk=pk) if pk else None
+    target = get_scoped_or_404(User.objects.visible_to(user), user, pk=pk) if pk else None
     if target is not None and not services.can_manage_unit(user, target.unit):
         services._check_user_admin(user, target.unit, [])
     roles = _grantable_roles(user)
@@ -220,7 +220,7 @@ def user_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 def user_password(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     _need(user, Permission.MANAGE_USERS)
-    target = get_visible_or_404(User.objects.all(), user, pk=pk)
+    target = get_scoped_or_404(User.objects.visible_to(user), user, pk=pk)
     form = SetPasswordForm(request.POST)
     if not form.is_valid():
         for errors in form.errors.values():

@@ -188,13 +188,24 @@ class Role(models.Model):
         return self.name
 
 
-class FazhiUserManager(UserManager["User"]):
-    def visible_to(self, user: Any) -> models.QuerySet[User]:
+class UserQuerySet(models.QuerySet["User"]):
+    def visible_to(self, user: Any) -> UserQuerySet:
         from fazhi.core.scoping import scope_q
 
         return self.filter(
             scope_q(user, unit_path="unit_path", division_path="division_path", owner="id")
         )
+
+
+class FazhiUserManager(UserManager["User"]):
+    """Django's user manager (create_user …) over a queryset that knows visible_to, so that
+    ``User.objects.all().visible_to(u)`` works like every other scoped model's."""
+
+    def get_queryset(self) -> UserQuerySet:
+        return UserQuerySet(self.model, using=self._db)
+
+    def visible_to(self, user: Any) -> UserQuerySet:
+        return self.get_queryset().visible_to(user)
 
 
 class User(AbstractUser):

@@ -6,7 +6,7 @@ The union of the user's roles decides: 全部 / 本级及下级 / 本单位及�
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from django.db import models
 from django.db.models import Q
@@ -90,9 +90,15 @@ class ScopedModel(models.Model):
         super().save(*args, **kwargs)
 
 
-def get_visible_or_404(queryset: models.QuerySet[Any], user: Any, **lookup: Any) -> Any:
+class Scopable(Protocol):
+    """A queryset of a scoped model: it can narrow itself to what a user may see."""
+
+    def visible_to(self, user: Any) -> models.QuerySet[Any]: ...
+
+
+def get_visible_or_404(queryset: Scopable, user: Any, **lookup: Any) -> Any:
     """The object if the user may see it (through the model's visible_to); else an audited 404."""
-    return get_scoped_or_404(queryset.visible_to(user), user, **lookup)  # type: ignore[attr-defined]
+    return get_scoped_or_404(queryset.visible_to(user), user, **lookup)
 
 
 def get_scoped_or_404(scoped: models.QuerySet[Any], user: Any, **lookup: Any) -> Any:
