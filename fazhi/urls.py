@@ -41,6 +41,7 @@ urlpatterns = [
     path("public/disclosure/", include("fazhi.disclosure.public_urls")),
 ]
 
+handler400 = "fazhi.core.views.bad_request"
 handler404 = "fazhi.core.views.page_not_found"
 handler403 = "fazhi.core.views.permission_denied"
 handler500 = "fazhi.core.views.server_error"

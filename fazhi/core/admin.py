@@ -11,10 +11,23 @@ from django.forms.models import model_to_dict
 from django.http import HttpRequest
 
 from fazhi.core import audit
+from fazhi.core.forms import ModelForm
 from fazhi.core.models import AuditEvent, Division, Organisation, OrgGroup, Role, User
 
 
-class AuditedAdmin(admin.ModelAdmin[Any]):
+class BaseAdmin(admin.ModelAdmin[Any]):
+    """Every admin of the platform: its forms check typed text like the platform's pages
+    (fazhi.core.forms), and its empty choices read 请选择."""
+
+    form = ModelForm
+
+    def get_action_choices(
+        self, request: HttpRequest, default_choices: Any = (("", "请选择操作"),)
+    ) -> list[tuple[str, str]]:
+        return super().get_action_choices(request, default_choices=list(default_choices))
+
+
+class AuditedAdmin(BaseAdmin):
     """For plain reference tables: every admin save or delete is one audited transaction."""
 
     def _snapshot(self, obj: models.Model) -> dict[str, Any]:
@@ -56,7 +69,7 @@ class AuditedAdmin(admin.ModelAdmin[Any]):
             self.delete_model(request, obj)
 
 
-class ReadOnlyAdmin(admin.ModelAdmin[Any]):
+class ReadOnlyAdmin(BaseAdmin):
     """Rows whose writes keep derived state (tree paths, scopes): edited on the platform's
     own pages, through the services; the admin only shows them."""
 

@@ -1,7 +1,8 @@
-"""Excel files the product writes (openpyxl). Every workbook leaves through workbook_bytes,
-which stores every piece of text as text: a name typed as ``=HYPERLINK(…)`` on the portal
-stays the characters the person typed and never becomes a live formula in an office's
-export (spreadsheet formula injection), and characters XML cannot hold are dropped."""
+"""Excel files the product writes (openpyxl). Rows of user data enter a sheet through
+row_values/cell_value (characters XML cannot hold are dropped), and every workbook leaves
+through workbook_bytes, which stores every piece of text as text: a name typed as
+``=HYPERLINK(…)`` on the portal stays the characters the person typed and never becomes a
+live formula in an office's export (spreadsheet formula injection)."""
 
 from __future__ import annotations
 
@@ -20,6 +21,18 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # Characters with which a spreadsheet program starts a formula when the cell is edited or
 # the sheet is saved as CSV: such text also gets Excel's "quote prefix" (shown as text).
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
+
+
+def cell_value(value: Any) -> Any:
+    """A value ready for a cell: text without the characters XML cannot hold (openpyxl
+    refuses them when the value is set, so rows stored before the input check existed
+    would otherwise break the export for good). Every row of user data goes through it."""
+    return printable(value) if isinstance(value, str) else value
+
+
+def row_values(values: Iterable[Any]) -> list[Any]:
+    """``ws.append(row_values(row))``: a row of user data, each value through cell_value."""
+    return [cell_value(v) for v in values]
 
 
 def text_cell(cell: Cell) -> None:
@@ -62,7 +75,7 @@ def xlsx_bytes(
         cell.font = Font(bold=True)
         cell.fill = PatternFill("solid", fgColor="F0F1F3")
     for row in rows:
-        ws.append(list(row))
+        ws.append(row_values(row))
     for i, width in enumerate(widths, start=1):
         ws.column_dimensions[ws.cell(row=1, column=i).column_letter].width = width
     wrap = Alignment(wrap_text=True, vertical="top")

@@ -7,15 +7,61 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth import password_validation
+from django.core.validators import ProhibitNullCharactersValidator
 
 from fazhi.core.models import Division, Organisation, OrgKind, Role
+from fazhi.core.text import control_message
+
+EMPTY_LABEL = "请选择"
+
+
+def no_control_characters(value: Any) -> None:
+    """The one rule for typed text (fazhi.core.text): no invisible control characters."""
+    if isinstance(value, str) and (message := control_message(value)):
+        raise forms.ValidationError(message, code="control_character")
+
+
+def guard_fields(form: forms.BaseForm) -> None:
+    """Give every text field of ``form`` the control-character rule (it replaces Django's
+    NUL-only check, whose Chinese message is wrong) and a Chinese empty choice."""
+    for field in form.fields.values():
+        if isinstance(field, forms.CharField):
+            field.validators = [
+                v for v in field.validators if not isinstance(v, ProhibitNullCharactersValidator)
+            ]
+            field.validators.insert(0, no_control_characters)
+        if isinstance(field, forms.ModelChoiceField) and field.empty_label == "---------":
+            field.empty_label = EMPTY_LABEL
+        elif isinstance(field, forms.ChoiceField) and not isinstance(field, forms.ModelChoiceField):
+            choices: list[Any] = list(field.choices)  # type: ignore[arg-type]
+            if any(choice[1] == "---------" for choice in choices):
+                field.choices = [
+                    (value, EMPTY_LABEL if label == "---------" else label)
+                    for value, label in choices
+                ]
+
+
+class Form(forms.Form):
+    """The base of every form of the platform: typed text is checked once, here."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        guard_fields(self)
+
+
+class ModelForm(forms.ModelForm):  # type: ignore[type-arg]
+    """The same for model forms (the admin's included)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        guard_fields(self)
 
 
 def split_names(value: str) -> list[str]:
     return [part.strip() for part in re.split(r"[,，、;；\s]+", value or "") if part.strip()]
 
 
-class OrganisationForm(forms.Form):
+class OrganisationForm(Form):
     name = forms.CharField(label="全称", max_length=128)
     short_name = forms.CharField(label="简称", max_length=64, required=False)
     aliases = forms.CharField(label="别名", required=False, help_text="多个别名用顿号或逗号分隔")
@@ -36,7 +82,7 @@ class OrganisationForm(forms.Form):
         return split_names(self.cleaned_data.get("aliases", ""))
 
 
-class UserForm(forms.Form):
+class UserForm(Form):
     username = forms.CharField(label="用户名", max_length=150)
     name = forms.CharField(label="姓名", max_length=32)
     unit = forms.ModelChoiceField(label="所在单位", queryset=Organisation.objects.none())
@@ -69,7 +115,7 @@ class UserForm(forms.Form):
         return password
 
 
-class SetPasswordForm(forms.Form):
+class SetPasswordForm(Form):
     password = forms.CharField(
         label="新密码", widget=forms.PasswordInput,
         help_text=password_validation.password_validators_help_text_html(),
@@ -81,7 +127,7 @@ class SetPasswordForm(forms.Form):
         return password
 
 
-class AuditFilterForm(forms.Form):
+class AuditFilterForm(Form):
     actor = forms.CharField(label="操作人", required=False)
     unit = forms.CharField(label="单位", required=False, help_text="单位全称或简称中的文字")
     action = forms.CharField(label="操作", required=False)

@@ -65,6 +65,26 @@ class RequestLogMiddleware:
         return response
 
 
+class QueryTextMiddleware:
+    """The typed-text rule (fazhi.core.text) for what is not a form: the URL's path and its
+    query string (search boxes, list filters). A control character there is a Chinese 400
+    page before any view runs; forms check their own fields (fazhi.core.forms)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        from fazhi.core.text import control_message
+        from fazhi.core.views import error_page
+
+        texts = [request.path, *request.GET.keys()]
+        texts += [value for _, values in request.GET.lists() for value in values]
+        for text in texts:
+            if message := control_message(text, "网址或查询条件"):
+                return error_page(400, message)
+        return self.get_response(request)
+
+
 class SecurityHeadersMiddleware:
     """Headers Django's SecurityMiddleware does not set: CSP and Permissions-Policy."""
 

@@ -100,6 +100,31 @@ def permission_denied(request: HttpRequest, exception: Exception | None = None) 
     return render(request, "403.html", {"reason": str(exception or "")}, status=403)
 
 
+ERRORS = {
+    400: ("请求有误", "提交的请求格式不正确，系统未作任何更改。"),
+    413: ("提交的内容过大", "提交的内容超过了系统允许的大小，系统未作任何更改。"),
+    414: ("网址过长", "网址（含查询条件）过长，系统无法处理。请缩短查询条件后重试。"),
+    431: ("请求头过大", "浏览器发送的请求头（如 Cookie）过大。请清除本站 Cookie 后重试。"),
+}
+
+
+def error_page(status: int, message: str = "") -> HttpResponse:
+    """A Chinese page for a request the platform refuses before any view runs; it needs no
+    database, so the request middleware and the gunicorn worker can use it too."""
+    from django.template.loader import render_to_string
+
+    title, default = ERRORS.get(status, ERRORS[400])
+    body = render_to_string(
+        "error.html",
+        {"title": title, "message": message or default, "platform_name": settings.PLATFORM_NAME},
+    )
+    return HttpResponse(body, status=status)
+
+
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return error_page(400)
+
+
 def server_error(request: HttpRequest) -> HttpResponse:
     # No context processors: the database may be what failed.
     from django.template.loader import render_to_string

@@ -6,13 +6,14 @@ from typing import Any
 
 from django import forms
 
+from fazhi.core.forms import Form
 from fazhi.disclosure.models import ApplicantType, Channel, LetterKind
 from fazhi.disclosure.services import Application
 
 DATE = {"type": "date"}
 
 
-class ApplicationFields(forms.Form):
+class ApplicationFields(Form):
     applicant_type = forms.ChoiceField(label="申请人类型", choices=ApplicantType.choices)
     applicant_name = forms.CharField(label="申请人姓名或者名称", max_length=128)
     id_number = forms.CharField(label="身份证号码或统一社会信用代码", max_length=32, required=False)
@@ -71,13 +72,13 @@ class PublicApplicationForm(ApplicationFields):
         self.fields["phone"].help_text = "查询办理进度时需要核对电话号码后四位"
 
 
-class LookupForm(forms.Form):
+class LookupForm(Form):
     code = forms.CharField(
         label="查询码", max_length=16, help_text="提交申请时取得，如 ABCDE-FGH23"
     )
     phone_last4 = forms.CharField(label="联系电话后四位", min_length=4, max_length=4)
 
 
-class SupplyForm(forms.Form):
+class SupplyForm(Form):
     text = forms.CharField(label="补正内容", widget=forms.Textarea(attrs={"rows": 4}))
     attachment = forms.FileField(label="补正材料", required=False, help_text="可选；不超过 10 MB")

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from django import forms
 
+from fazhi.core.forms import Form
 from fazhi.laws.models import CleanupOutcome, Kind, Status
 from fazhi.laws.search import SORTS
 
 
-class SearchForm(forms.Form):
+class SearchForm(Form):
     q = forms.CharField(label="检索词", required=False, max_length=500)
     kind = forms.ChoiceField(
         label="类别", required=False, choices=[("", "全部类别"), *Kind.choices]
@@ -22,7 +23,7 @@ class SearchForm(forms.Form):
     page = forms.IntegerField(required=False, min_value=1, max_value=50)
 
 
-class NormativeCreateForm(forms.Form):
+class NormativeCreateForm(Form):
     title = forms.CharField(label="文件标题", max_length=255)
     issuing_body = forms.CharField(label="制定机关", max_length=255)
     doc_number = forms.CharField(label="发文字号", max_length=128, required=False)
@@ -32,14 +33,14 @@ class NormativeCreateForm(forms.Form):
     )  # fmt: skip
 
 
-class RegisterForm(forms.Form):
+class RegisterForm(Form):
     on = forms.DateField(label="登记日期", widget=forms.DateInput(attrs={"type": "date"}))
     registration_number = forms.CharField(
         label="统一登记编号", max_length=64, required=False, help_text="留空则自动编号"
     )
 
 
-class PublishForm(forms.Form):
+class PublishForm(Form):
     published_on = forms.DateField(label="公布日期", widget=forms.DateInput(attrs={"type": "date"}))
     effective_on = forms.DateField(
         label="施行日期", required=False, widget=forms.DateInput(attrs={"type": "date"})
@@ -50,18 +51,18 @@ class PublishForm(forms.Form):
     )  # fmt: skip
 
 
-class FileForm(forms.Form):
+class FileForm(Form):
     filed_on = forms.DateField(label="报送备案日期", widget=forms.DateInput(attrs={"type": "date"}))
     filed_with = forms.CharField(label="备案机关", max_length=255)
     filing_number = forms.CharField(label="备案登记号", max_length=64, required=False)
 
 
-class CleanupCreateForm(forms.Form):
+class CleanupCreateForm(Form):
     title = forms.CharField(label="清理工作名称", max_length=255)
     started_on = forms.DateField(label="开始日期", widget=forms.DateInput(attrs={"type": "date"}))
 
 
-class CleanupDecideForm(forms.Form):
+class CleanupDecideForm(Form):
     document = forms.IntegerField(widget=forms.HiddenInput)
     outcome = forms.ChoiceField(label="结论", choices=CleanupOutcome.choices)
     note = forms.CharField(label="说明", max_length=500, required=False)

@@ -14,7 +14,7 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from fazhi.core.exports import workbook_bytes
+from fazhi.core.exports import row_values, workbook_bytes
 from fazhi.core.text import normalise
 from fazhi.plans.filetypes import max_bytes
 from fazhi.plans.models import Plan, ReviewState, SelfState
@@ -38,7 +38,7 @@ def write_ledger(plan: Plan, period: Period, rows: list[Any], unit_id: int | Non
     ws = wb.active
     assert ws is not None
     ws.title = "任务分工台账"
-    ws.append([f"{plan.title}任务分工台账（{period.label}）"])
+    ws.append(row_values([f"{plan.title}任务分工台账（{period.label}）"]))
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(HEADER))
     ws["A1"].font = Font(bold=True, size=14)
     ws["A1"].alignment = Alignment(horizontal="center")
@@ -53,7 +53,17 @@ def write_ledger(plan: Plan, period: Period, rows: list[Any], unit_id: int | Non
     wrap = Alignment(wrap_text=True, vertical="top")
     for row in rows:
         ws.append(
-            [row.code, row.text, row.lead, row.responsible, row.deadline, row.progress, row.status]
+            row_values(
+                [
+                    row.code,
+                    row.text,
+                    row.lead,
+                    row.responsible,
+                    row.deadline,
+                    row.progress,
+                    row.status,
+                ]
+            )
         )
         for cell in ws[ws.max_row]:
             cell.alignment = wrap

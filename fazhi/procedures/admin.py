@@ -9,12 +9,13 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 
-from fazhi.core.admin import AuditedAdmin
+from fazhi.core.admin import AuditedAdmin, BaseAdmin
+from fazhi.core.forms import ModelForm
 from fazhi.procedures import documents, services
 from fazhi.procedures.models import DocumentTemplate, NumberPattern
 
 
-class TemplateUploadForm(forms.ModelForm):  # type: ignore[type-arg]
+class TemplateUploadForm(ModelForm):
     code = forms.ChoiceField(label="模板", choices=())
     file = forms.FileField(
         label="模板文件（.docx）", help_text="用 {{number}}、{{applicant_name}} 等占位符"
@@ -37,7 +38,7 @@ class TemplateUploadForm(forms.ModelForm):  # type: ignore[type-arg]
 
 
 @admin.register(DocumentTemplate)
-class DocumentTemplateAdmin(admin.ModelAdmin[DocumentTemplate]):
+class DocumentTemplateAdmin(BaseAdmin):
     form = TemplateUploadForm
     list_display = ("name", "code", "updated_at", "updated_by")
 

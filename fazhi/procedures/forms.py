@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
+from fazhi.core.forms import Form
 from fazhi.procedures.engine import Action
 
 
@@ -19,7 +20,7 @@ def action_form(action: Action, *, version: int, data: Any = None, files: Any = 
             widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             help_text="该步骤实际发生的日期（期限据此计算）",
         ),
-        "version": forms.IntegerField(widget=forms.HiddenInput, initial=version),
+        "version": forms.IntegerField(label="版本", widget=forms.HiddenInput, initial=version),
     }
     for spec in action.inputs:
         if not spec.on_form:
@@ -45,6 +46,6 @@ def action_form(action: Action, *, version: int, data: Any = None, files: Any = 
         if spec.initial:
             field.initial = spec.initial
         fields[spec.name] = field
-    form_class = type(f"{action.code.title()}Form", (forms.Form,), fields)
+    form_class = type(f"{action.code.title()}Form", (Form,), fields)
     form: forms.Form = form_class(data=data, files=files, prefix=action.code)
     return form

@@ -8,7 +8,7 @@ from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from fazhi.core.admin import ReadOnlyAdmin
+from fazhi.core.admin import BaseAdmin, ReadOnlyAdmin
 from fazhi.core.models import User
 from fazhi.workdays import services
 from fazhi.workdays.models import CalendarDay, CalendarYear, DeadlineRule
@@ -29,7 +29,7 @@ class CalendarYearAdmin(ReadOnlyAdmin):
 
 
 @admin.register(CalendarDay)
-class CalendarDayAdmin(admin.ModelAdmin[CalendarDay]):
+class CalendarDayAdmin(BaseAdmin):
     list_display = ("date", "is_workday", "name", "source", "updated_at")
     list_filter = ("is_workday", "name")
     search_fields = ("name", "source")
@@ -53,7 +53,7 @@ class CalendarDayAdmin(admin.ModelAdmin[CalendarDay]):
 
 
 @admin.register(DeadlineRule)
-class DeadlineRuleAdmin(admin.ModelAdmin[DeadlineRule]):
+class DeadlineRuleAdmin(BaseAdmin):
     list_display = ("code", "name", "amount", "unit", "law", "article", "valid_from", "valid_to")
     list_filter = ("unit", "law")
     search_fields = ("code", "name", "law")

@@ -6,11 +6,12 @@ from typing import Any
 
 from django import forms
 
+from fazhi.core.forms import Form
 from fazhi.workdays.models import DeadlineRule, PeriodUnit
 from fazhi.workdays.services import MAX_HOLIDAY_FILE_BYTES
 
 
-class HolidayUploadForm(forms.Form):
+class HolidayUploadForm(Form):
     file = forms.FileField(
         label="放假安排文件（JSON）",
         help_text="国务院办公厅节假日安排，holiday-cn 格式（year、papers、days）；有任何错误则整个文件不导入",
@@ -25,7 +26,7 @@ class HolidayUploadForm(forms.Form):
         return upload
 
 
-class DayEditForm(forms.Form):
+class DayEditForm(Form):
     day = forms.DateField(label="日期", widget=forms.DateInput(attrs={"type": "date"}))
     status = forms.ChoiceField(
         label="状态",
@@ -34,7 +35,7 @@ class DayEditForm(forms.Form):
     name = forms.CharField(label="名称", max_length=64, required=False, help_text="如：国庆节")
 
 
-class CalculatorForm(forms.Form):
+class CalculatorForm(Form):
     start = forms.DateField(
         label="起算日（事件发生日，不计入）", widget=forms.DateInput(attrs={"type": "date"})
     )
