@@ -42,7 +42,6 @@ __all__ = [
     "compute_due",
     "compute_rule",
     "deadline_state",
-    "parse_date",
     "rule_for",
 ]
 
@@ -104,15 +103,6 @@ class DeadlineStatus:
     @property
     def css(self) -> str:
         return {"未到期": "ok", "临期": "warn", "已超期": "bad"}[self.state.value]
-
-
-def parse_date(value: str, *, what: str = "日期") -> date:
-    try:
-        return date.fromisoformat(value.strip())
-    except (ValueError, AttributeError):
-        raise ValidationError(
-            f"{what}“{value}”格式不正确，应为 YYYY-MM-DD，例如 2026-09-28"
-        ) from None
 
 
 # Looked up once: enum attribute access and Choices.values cost microseconds per call.

@@ -79,7 +79,7 @@ def test_compute_with_a_stored_rule_and_text_format():
         (["--start=2026-09-28", "--amount=20", "--unit=week"], "期限单位“week”无效"),
         (["--start=2026-09-28", "--amount=-3", "--unit=day"], "期限数量必须为正整数"),
         (["--start=2026-09-28", "--amount=abc", "--unit=day"], "期限数量“abc”不是整数"),
-        (["--start=2026-9-280", "--amount=3", "--unit=day"], "起算日“2026-9-280”格式不正确"),
+        (["--start=2026-9-280", "--amount=3", "--unit=day"], "“起算日”2026-9-280 格式不正确"),
         (["--amount=3", "--unit=day"], "缺少起算日"),
         (["--start=2026-09-28", "--rule=nope"], "期限规则“nope”不存在"),
         (["--start=2026-09-28", "--rule=disclosure.reply", "--amount=3"], "不能同时使用"),

@@ -7,13 +7,13 @@ from datetime import date
 import pytest
 from django.core.exceptions import ValidationError
 
+from fazhi.core.dates import parse
 from fazhi.workdays.deadlines import (
     DeadlineState,
     PeriodUnit,
     compute_due,
     compute_rule,
     deadline_state,
-    parse_date,
 )
 
 pytestmark = pytest.mark.django_db
@@ -230,10 +230,19 @@ def test_it_refuses_bad_input_with_a_chinese_message(kwargs, message):
     assert message in exc.value.messages[0]
 
 
-@pytest.mark.parametrize("value", ["2026-13-01", "2026/09/28", "", "明天"])
-def test_it_refuses_a_malformed_start_date(value):
-    with pytest.raises(ValidationError, match="格式不正确，应为 YYYY-MM-DD"):
-        parse_date(value, what="起算日")
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("2026-13-01", "“起算日”2026-13-01 不是有效的日期"),
+        ("2026-02-30", "不是有效的日期"),
+        ("2026/09/28", "格式不正确，应为 YYYY-MM-DD"),
+        ("", "格式不正确"),
+        ("明天", "格式不正确"),
+    ],
+)
+def test_it_refuses_a_malformed_start_date(value, message):
+    with pytest.raises(ValidationError, match=message):
+        parse(value, "起算日")
 
 
 def test_it_refuses_an_unknown_rule_and_a_date_before_the_rule_was_in_force():

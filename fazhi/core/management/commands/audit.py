@@ -5,12 +5,13 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 
 from fazhi.core import audit
+from fazhi.core.commands import Command as FazhiCommand
 
 
-class Command(BaseCommand):
+class Command(FazhiCommand):
     help = "审计日志：verify 校验哈希链是否完整"
 
     def add_arguments(self, parser: CommandParser) -> None:

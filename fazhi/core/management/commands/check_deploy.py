@@ -7,14 +7,15 @@ from typing import Any
 
 from django.conf import settings
 from django.core.checks import run_checks
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.db import DatabaseError, connection
 from django.db.migrations.executor import MigrationExecutor
 
 from fazhi.core import crypto
+from fazhi.core.commands import Command as FazhiCommand
 
 
-class Command(BaseCommand):
+class Command(FazhiCommand):
     help = "检查部署配置（生产模式、密钥、数据库、迁移、静态文件、安全设置）"
 
     def handle(self, *args: Any, **options: Any) -> None:

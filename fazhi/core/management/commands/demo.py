@@ -5,12 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.management import call_command
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import CommandParser
 
+from fazhi.core.commands import Command as FazhiCommand
 from fazhi.core.demo import DEMO_PASSWORD, load_demo
 
 
-class Command(BaseCommand):
+class Command(FazhiCommand):
     help = "载入演示数据并启动平台"
 
     def add_arguments(self, parser: CommandParser) -> None:

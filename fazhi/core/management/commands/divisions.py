@@ -6,12 +6,13 @@ from pathlib import Path
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 
 from fazhi.core import services
+from fazhi.core.commands import Command as FazhiCommand
 
 
-class Command(BaseCommand):
+class Command(FazhiCommand):
     help = "行政区划：import 导入区划代码 CSV（code,name,parent_code,level），可重复执行"
 
     def add_arguments(self, parser: CommandParser) -> None:

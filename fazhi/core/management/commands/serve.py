@@ -5,10 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.management import call_command
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import CommandParser
+
+from fazhi.core.commands import Command as FazhiCommand
 
 
-class Command(BaseCommand):
+class Command(FazhiCommand):
     help = "启动平台（gunicorn），默认监听 127.0.0.1:8000"
 
     def add_arguments(self, parser: CommandParser) -> None:

@@ -5,12 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 
+from fazhi.core.commands import Command as FazhiCommand
 from fazhi.indicators import services
 
 
-class Command(BaseCommand):
+class Command(FazhiCommand):
     help = "指标：重新计算（recompute）、补建指标（sync）、关闭年度（close-year）、演示数据（demo）"
 
     def add_arguments(self, parser: CommandParser) -> None:

@@ -8,13 +8,14 @@ from pathlib import Path
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 from django.utils import timezone
 
+from fazhi.core.commands import Command as FazhiCommand
 from fazhi.laws.search import Filters, QueryError, get_backend, search
 
 
-class Command(BaseCommand):
+class Command(FazhiCommand):
     help = "法规库：导入文本库、检索、重建索引、载入演示数据、处理到期文件"
 
     def add_arguments(self, parser: CommandParser) -> None:

@@ -8,14 +8,15 @@ from pathlib import Path
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 
+from fazhi.core.commands import Command as FazhiCommand
 from fazhi.plans.parsing import parse_file
 from fazhi.plans.parsing.reader import check_name_and_size
 from fazhi.plans.parsing.result import PlanParse
 
 
-class Command(BaseCommand):
+class Command(FazhiCommand):
     help = "实施方案：parse 解析方案文件并输出台账；remind 发送临期提醒（每日由定时任务运行）"
 
     def add_arguments(self, parser: CommandParser) -> None:

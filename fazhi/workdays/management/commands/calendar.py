@@ -7,14 +7,15 @@ from pathlib import Path
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import CommandParser
 
+from fazhi.core.commands import Command as FazhiCommand
 from fazhi.workdays import selectors, services
 
 EXIT_BAD_INPUT = 2
 
 
-class Command(BaseCommand):
+class Command(FazhiCommand):
     help = "工作日历：导入放假安排文件、查看某月或各年状态"
 
     def add_arguments(self, parser: CommandParser) -> None:

@@ -6,14 +6,16 @@ import json
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import CommandParser
 
-from fazhi.workdays.deadlines import Deadline, compute_due, compute_rule, parse_date
+from fazhi.core.commands import Command as FazhiCommand
+from fazhi.core.dates import parse
+from fazhi.workdays.deadlines import Deadline, compute_due, compute_rule
 
 EXIT_BAD_INPUT = 2
 
 
-class Command(BaseCommand):
+class Command(FazhiCommand):
     help = "计算法定期限的到期日并说明计算过程"
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -44,11 +46,11 @@ class Command(BaseCommand):
             raise ValidationError(f"输出格式“{options['format']}”无效，应为 json 或 text")
         if not options["start"]:
             raise ValidationError("缺少起算日：--start YYYY-MM-DD")
-        start = parse_date(options["start"], what="起算日")
+        start = parse(options["start"], "起算日")
         if options["rule"]:
             if options["amount"] or options["unit"]:
                 raise ValidationError("--rule 与 --amount/--unit 不能同时使用")
-            on = parse_date(options["on"], what="规则有效日期") if options["on"] else None
+            on = parse(options["on"], "规则有效日期") if options["on"] else None
             return compute_rule(code=options["rule"], start=start, on=on)
         if not options["amount"] or not options["unit"]:
             raise ValidationError("请给出 --amount 和 --unit，或用 --rule 指定期限规则")
