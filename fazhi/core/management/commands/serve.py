@@ -26,7 +26,11 @@ class Command(FazhiCommand):
         call_command("collectstatic", interactive=False, verbosity=0)
         from gunicorn.app.base import BaseApplication
 
+        from fazhi.core import server
         from fazhi.wsgi import application
+
+        # Migrations ran on this (the master's) connection; workers fork from here.
+        server.close_connections()
 
         class App(BaseApplication):  # type: ignore[misc]
             def load_config(self) -> None:
@@ -34,6 +38,8 @@ class Command(FazhiCommand):
                 self.cfg.set("workers", options["workers"])
                 self.cfg.set("accesslog", None)  # our own request log says more
                 self.cfg.set("timeout", 60)
+                self.cfg.set("worker_class", "fazhi.core.server.Worker")
+                self.cfg.set("post_fork", server.post_fork)
 
             def load(self) -> Any:
                 return application
