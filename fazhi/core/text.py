@@ -83,3 +83,19 @@ def tidy(text: str | None) -> str:
     full-width); compare and index with ``normalise`` instead."""
     value = (text or "").replace("\r\n", "\n").replace("\r", "\n").translate(INVISIBLE)
     return value.strip()
+
+
+def safe_link(value: object) -> str:
+    """``value`` if it is an http(s) URL or a path on this site ("/…"), else "" (for links
+    taken from data: imported calendar files, rule rows)."""
+    from urllib.parse import urlsplit
+
+    if not isinstance(value, str):
+        return ""
+    text = value.strip()
+    if control_character(text) or any(c.isspace() for c in text):
+        return ""
+    if text.startswith("/") and not text.startswith("//") and "\\" not in text:
+        return text
+    parts = urlsplit(text)
+    return text if parts.scheme.lower() in ("http", "https") and parts.netloc else ""

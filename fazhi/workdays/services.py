@@ -15,6 +15,7 @@ from django.utils import timezone
 from fazhi.core import audit
 from fazhi.core.models import Permission, User
 from fazhi.core.services import _require
+from fazhi.core.text import printable, safe_link
 from fazhi.workdays.index import FALLBACK_SOURCE, fallback_days
 from fazhi.workdays.models import (
     CalendarDay,
@@ -108,6 +109,12 @@ def holiday_file_parse(text: str, *, filename: str = "文件") -> HolidayFile:
     papers = data.get("papers", [])
     if not isinstance(papers, list) or not all(isinstance(p, str) for p in papers):
         raise ValidationError(f"{filename}：papers 应为依据文件网址的列表")
+    for paper in papers:
+        if not safe_link(paper).startswith(("http://", "https://")):
+            raise ValidationError(
+                f"{filename}：papers 中的“{printable(paper)[:80]}”不是 http(s) 网址，"
+                "依据文件只能链接到网页"
+            )
     days = data.get("days")
     if not isinstance(days, list):
         raise ValidationError(f"{filename}：缺少 days 列表")
@@ -346,6 +353,8 @@ def _rule_snapshot(rule: DeadlineRule) -> dict[str, Any]:
 def deadline_rule_save(*, actor: User | None, rule: DeadlineRule) -> DeadlineRule:
     """Create or change a rule version; refuses a validity window overlapping the same code's."""
     _require(actor, Permission.MANAGE_CALENDAR)
+    if rule.law_url and not safe_link(rule.law_url):
+        raise ValidationError("法规全文链接只能是 http(s) 网址或本平台的页面地址（以 / 开头）")
     with transaction.atomic():
         # Lock the code's versions so two admins cannot both add overlapping windows.
         list(DeadlineRule.objects.select_for_update().filter(code=rule.code))

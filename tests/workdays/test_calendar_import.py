@@ -273,3 +273,40 @@ def test_the_published_files_import_and_agree_with_the_seed(db):
             actor=None, text=(SHARED / "2027.json").read_text(), filename="2027.json"
         )
     assert not imported.is_official(2027)
+
+
+@pytest.mark.parametrize(
+    "paper",
+    ["javascript:alert(document.cookie)", "data:text/html,x", "//evil.example/x", "ftp://x/y"],
+)
+def test_a_schedule_file_may_only_link_to_web_pages(world, paper):
+    with pytest.raises(ValidationError, match="不是 http\\(s\\) 网址"):
+        services.calendar_import(
+            actor=world.admin, text=holiday_json(2027, FAKE_2027, papers=(paper,)),
+            filename="2027.json",
+        )  # fmt: skip
+    assert not CalendarYear.objects.filter(year=2027, status=CalendarStatus.OFFICIAL).exists()
+
+
+def test_a_link_stored_before_the_check_is_not_rendered(world):
+    """A year imported before links were checked keeps its row; the page shows no link."""
+    from tests.conftest import client_for
+
+    services.calendar_import(
+        actor=world.admin, text=holiday_json(2027, FAKE_2027), filename="2027.json"
+    )
+    CalendarYear.objects.filter(year=2027).update(papers=["javascript:alert(1)"])
+    html = client_for(world.clerk_a).get("/calendar/month/?m=2027-02").content.decode()
+    assert "javascript:" not in html
+    assert "网址无效" in html
+
+
+def test_a_rule_links_only_to_web_pages_or_this_site(world):
+    from fazhi.workdays.models import DeadlineRule
+
+    rule = DeadlineRule.objects.get(code="disclosure.reply")
+    rule.law_url = "javascript:alert(1)"
+    with pytest.raises(ValidationError, match="http\\(s\\) 网址"):
+        services.deadline_rule_save(actor=world.admin, rule=rule)
+    rule.law_url = "/public/laws/"
+    services.deadline_rule_save(actor=world.admin, rule=rule)

@@ -7,6 +7,8 @@ from typing import Any
 
 from django import template
 
+from fazhi.core.text import safe_link
+
 register = template.Library()
 
 
@@ -41,3 +43,10 @@ def changes(event: Any) -> list[str]:
 def _short(value: Any, limit: int = 80) -> str:
     text = "、".join(map(str, value)) if isinstance(value, list) else str(value)
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+@register.filter
+def link(value: Any) -> str:
+    """A URL that came from data (an imported file, an admin field) as an href, or "" when it
+    is not http(s) or a path of this site: no ``javascript:`` or ``data:`` link is rendered."""
+    return safe_link(value)
