@@ -14,6 +14,10 @@ from django.db.models import Q
 from fazhi.core.scoping import ScopedModel
 from fazhi.plans.models import Comparator
 
+# Units that count things: the plans parser's count targets (次, 期, 场, 批, 轮) and the
+# usual measure words of reported counts. A count is a whole number.
+COUNT_UNITS = frozenset({"次", "期", "场", "批", "轮", "件", "个", "项", "人", "人次", "家", "篇"})
+
 
 class Kind(models.TextChoices):
     COMPUTED = "computed", "系统计算"
@@ -109,6 +113,11 @@ class Indicator(models.Model):
     @property
     def years(self) -> list[int]:
         return list(range(self.first_year, self.last_year + 1))
+
+    @property
+    def counts(self) -> bool:
+        """Its figure counts things (讲座 2 期): a whole number."""
+        return self.unit in COUNT_UNITS
 
     def status_of(self, value: Decimal | None) -> Status:
         return compare(value, self.comparator, self.target_value)
