@@ -128,11 +128,7 @@ def build(user: Any, plan: Plan, year: int) -> bytes:
     table.style = "Table Grid"
     _cells(table.rows[0].cells, ("编号", "指标", "目标", f"{year}年", "情况"))
     for row in all_rows:
-        value = (
-            row.total.display
-            if row.total
-            else (f"{row.met}/{len(row.units)} 个单位达标" if row.units else "无数据")
-        )
+        value = row.figure
         kind = "系统计算" if row.indicator.kind == "computed" else "单位自报"
         _cells(
             table.add_row().cells,
@@ -141,7 +137,9 @@ def build(user: Any, plan: Plan, year: int) -> bytes:
                 row.indicator.name,
                 row.indicator.target_text,
                 value,
-                f"{row.status_label}（{kind}）",
+                f"{row.status_label}，{kind}"
+                if row.verdict.detail
+                else f"{row.status_label}（{kind}）",
             ),
         )
 
@@ -171,9 +169,9 @@ def _measure(
             "尚无审核通过的进展报告，请牵头单位补充。",
         )
     for row in rows:
-        value = row.total.display if row.total else "无数据"
+        value = row.figure
         _paragraph(
             doc,
             f"指标“{row.indicator.name}”：目标{row.indicator.target_text}，"
-            f"{row.year}年{value}（{row.status_label}）。",
+            f"{row.year}年{value}，{row.status_label}。",
         )

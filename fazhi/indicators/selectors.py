@@ -30,10 +30,12 @@ from fazhi.indicators.models import (
     Rule,
     Status,
     UnitCategory,
+    Verdict,
+    verdict_over_units,
 )
 from fazhi.indicators.services import applicable_units, unit_category
 
-CSS = {Status.MET: "ok", Status.UNMET: "bad", Status.NO_DATA: ""}
+CSS = {Status.MET: "ok", Status.UNMET: "bad", Status.PARTIAL: "warn", Status.NO_DATA: ""}
 
 
 def indicators_for(user: Any) -> QuerySet[Indicator]:
@@ -102,23 +104,30 @@ class Row:
         return bool(self.trend or self.share_trend)
 
     @property
-    def status(self) -> str:
+    def verdict(self) -> Verdict:
+        """The total's state; over units, how many of those that owe a figure reported.
+
+        Units owe a figure of a self-reported indicator; a computed one's unit figures come
+        from records, and a unit without records owes none (无数据 there is not missing data).
+        """
         if self.total is not None:
-            return self.total.status
-        reported = [u for u in self.units if u.value is not None]
-        if not reported:
-            return Status.NO_DATA
-        if all(u.status == Status.MET for u in reported):
-            return Status.MET
-        return Status.UNMET
+            return Verdict(Status(self.total.status))
+        statuses = [u.status for u in self.units if u.value is not None]
+        owed = len(self.units) if self.indicator.kind == Kind.SELF_REPORTED else len(statuses)
+        return verdict_over_units(statuses, owed)
+
+    @property
+    def status(self) -> str:
+        return self.verdict.status
 
     @property
     def status_label(self) -> str:
-        return str(Status(self.status).label)
+        """The verdict in full (达标, 数据不全（仅 1/14 个单位报送，已报送的均达标）…)."""
+        return self.verdict.text
 
     @property
     def css(self) -> str:
-        return CSS[Status(self.status)]
+        return CSS[self.verdict.status]
 
     @property
     def met(self) -> int:
@@ -127,6 +136,15 @@ class Row:
     @property
     def reported(self) -> int:
         return sum(u.value is not None for u in self.units)
+
+    @property
+    def figure(self) -> str:
+        """The year's figure: the total, else (self-reported) how many units meet the target."""
+        if self.total is not None:
+            return self.total.display
+        if self.indicator.kind == Kind.SELF_REPORTED and self.units:
+            return f"{self.met}/{len(self.units)} 个单位达标"
+        return "无数据"
 
     def by_category(self) -> list[tuple[str, list[UnitFigure]]]:
         groups: dict[str, list[UnitFigure]] = defaultdict(list)
@@ -197,7 +215,7 @@ def rows_for(user: Any, year: int, *, indicators: list[Indicator] | None = None)
         row = Row(indicator, year, total, sees_total, units)
         if indicator.kind == Kind.SELF_REPORTED and len(units) > 1:
             row.share_trend = [
-                (y, _met_share([by_key.get((indicator.pk, y, f.unit.pk)) for f in units]))
+                (y, met_share([by_key.get((indicator.pk, y, f.unit.pk)) for f in units]))
                 for y in indicator.years
             ]
         elif sees_total:
@@ -210,13 +228,14 @@ def rows_for(user: Any, year: int, *, indicators: list[Indicator] | None = None)
     return rows
 
 
-def _met_share(values: list[IndicatorValue | None]) -> Decimal | None:
-    """达标单位占比 among the units that reported; None (无数据) when none reported."""
+def met_share(values: list[IndicatorValue | None]) -> Decimal | None:
+    """达标单位占比 among the units that owe a figure (one entry each, None: not reported),
+    so that 1 unit of 14 reporting is 7%, not 100%; None (无数据) when none reported."""
     reported = [v for v in values if v is not None and v.value is not None]
     if not reported:
         return None
     met = sum(v.status == Status.MET for v in reported)
-    return (Decimal(met) * 100 / len(reported)).quantize(registry.CENT)
+    return (Decimal(met) * 100 / len(values)).quantize(registry.CENT)
 
 
 def row_for(user: Any, indicator: Indicator, year: int) -> Row:

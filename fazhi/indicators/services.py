@@ -38,6 +38,7 @@ from fazhi.indicators.models import (
     Rule,
     Status,
     UnitCategory,
+    verdict_over_units,
 )
 from fazhi.plans.models import Plan, Target, Task
 
@@ -543,10 +544,46 @@ def year_close(*, actor: User | None, year: int, note: str = "") -> ClosedYear:
 # --- 指标佐证 --------------------------------------------------------------------------
 
 
+def _published_figure(indicator: Indicator, year: int) -> dict[str, Any]:
+    """What 指标佐证 shows: the total, or for a self-reported indicator (no total) how many of
+    the units that owe a figure reported and met the target, with the verdict over them."""
+    if indicator.kind != Kind.SELF_REPORTED:
+        total = _current(indicator, year, None)
+        if total is None:
+            raise ValidationError("该年度尚无合计数值，不能发布")
+        return {
+            "value": total.value,
+            "numerator": total.numerator,
+            "denominator": total.denominator,
+            "status": total.status,
+            "units_owed": None,
+            "units_reported": None,
+            "units_met": None,
+        }
+    owed = [u.pk for u in applicable_units(indicator)]
+    statuses = list(
+        IndicatorValue.objects.filter(
+            indicator=indicator, year=year, is_current=True, unit__in=owed, value__isnull=False
+        ).values_list("status", flat=True)
+    )
+    if not statuses:
+        raise ValidationError("该年度尚无单位填报，不能发布")
+    verdict = verdict_over_units(statuses, len(owed))
+    return {
+        "value": None,
+        "numerator": None,
+        "denominator": None,
+        "status": verdict.status,
+        "units_owed": len(owed),
+        "units_reported": verdict.reported,
+        "units_met": sum(s == Status.MET for s in statuses),
+    }
+
+
 def publication_publish(
     *, actor: User, indicator_id: int, year: int, statement: str
 ) -> Publication:
-    """Publish the indicator's total for a year on the public 指标佐证 page (a copy)."""
+    """Publish the indicator's figure for a year on the public 指标佐证 page (a copy)."""
     _require(actor, Permission.SUPERVISE)
     check_year(year)
     statement = typed(
@@ -556,17 +593,12 @@ def publication_publish(
         indicator = Indicator.objects.visible_to(actor).filter(pk=indicator_id).first()
         if indicator is None:
             raise ValidationError("指标不存在或无权发布")
-        total = _current(indicator, year, None)
-        if total is None:
-            raise ValidationError("该年度尚无合计数值，不能发布")
+        figure = _published_figure(indicator, year)
         publication, created = Publication.objects.update_or_create(
             indicator=indicator,
             year=year,
             defaults={
-                "value": total.value,
-                "numerator": total.numerator,
-                "denominator": total.denominator,
-                "status": total.status,
+                **figure,
                 "name": indicator.name,
                 "target_text": indicator.target_text,
                 "statement": statement,
@@ -577,7 +609,7 @@ def publication_publish(
             action="publication.publish",
             actor=actor,
             obj=publication,
-            after={**(_snapshot(total) or {}), "created": created},
+            after={**figure, "created": created},
         )
     return publication
 

@@ -72,7 +72,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     year = _year(request, selectors.default_year(user))
     rows = selectors.rows_for(user, year)
-    counts = {s: sum(r.status == s for r in rows) for s in ("met", "unmet", "no_data")}
+    counts = {s: sum(r.status == s for r in rows) for s in ("met", "unmet", "partial", "no_data")}
     return render(
         request,
         "indicators/dashboard.html",
