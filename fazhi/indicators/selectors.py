@@ -318,7 +318,7 @@ def scheme_for(user: Any, pk: int) -> AssessmentScheme:
 @dataclass
 class ItemScore:
     item: Any
-    score: Decimal | None
+    score: Decimal | None  # None: an assessor-scored item not yet scored
     basis: str
 
 
@@ -328,7 +328,7 @@ class Result:
     category: str
     items: list[ItemScore]
     deductions: list[Deduction]
-    rank: int = 0
+    rank: int | None = None  # None: not ranked (未评分, or nothing to rank by)
 
     @property
     def gained(self) -> Decimal:
@@ -341,6 +341,88 @@ class Result:
     @property
     def total(self) -> Decimal:
         return self.gained - self.deducted
+
+    @property
+    def pending(self) -> list[Any]:
+        """Its assessor-scored items not yet scored."""
+        return [s.item for s in self.items if s.score is None]
+
+    @property
+    def unscored(self) -> bool:
+        """No assessor has scored it yet (it has such items): its total is no standing."""
+        assessed = [s for s in self.items if s.item.rule == Rule.ASSESSOR]
+        return bool(assessed) and all(s.score is None for s in assessed)
+
+
+@dataclass
+class Ranking:
+    """One category's ranking (县（区） or 市直部门): provisional while any unit of it has an
+    item not yet scored; units no assessor has scored are 未评分, not tied on 0."""
+
+    category: str
+    label: str
+    items: list[Any]  # the scheme's items that apply to the category: the columns
+    results: list[Result]
+
+    @property
+    def pending_items(self) -> list[Any]:
+        pending = {item.pk for r in self.results for item in r.pending}
+        return [item for item in self.items if item.pk in pending]
+
+    @property
+    def pending_points(self) -> Decimal:
+        return sum((item.points for item in self.pending_items), Decimal(0))
+
+    @property
+    def pending_units(self) -> int:
+        return sum(bool(r.pending) for r in self.results)
+
+    @property
+    def provisional(self) -> bool:
+        return bool(self.pending_items) or not self.items
+
+    @property
+    def state(self) -> str:
+        return "暂定" if self.provisional else "最终"
+
+    @property
+    def notice(self) -> str:
+        """Why the ranking is not final yet, "" when it is."""
+        if not self.items:
+            return "尚无适用于本类单位的考核项目，暂不排名。"
+        if not self.pending_items:
+            return ""
+        points = f"{self.pending_points.normalize():f}"
+        return (
+            f"排名为暂定：{len(self.pending_items)} 个考核项尚未评分（共 {points} 分），"
+            f"涉及 {self.pending_units} 个单位；全部评分后排名为最终结果。"
+        )
+
+    def state_of(self, result: Result) -> str:
+        """暂定 / 最终 of one row, 未评分 for a unit no assessor has scored yet."""
+        if result.rank is None:
+            return "未评分" if result.unscored else "未排名"
+        if result.pending:
+            return f"暂定（{len(result.pending)} 项未评分）"
+        return self.state
+
+    @property
+    def rows(self) -> list[tuple[Result, str, str]]:
+        """(result, 名次 as shown, state) per unit, in ranking order."""
+        return [
+            (r, str(r.rank) if r.rank is not None else self.state_of(r), self.state_of(r))
+            for r in self.results
+        ]
+
+
+def competition_ranks(results: list[Result]) -> None:
+    """Standard competition ranking (1, 2, 2, 4) by total, of the units that have scores."""
+    ranked = [r for r in results if not r.unscored]
+    for result in ranked:
+        result.rank = 1 + sum(other.total > result.total for other in ranked)
+    for result in results:
+        if result.unscored:
+            result.rank = None
 
 
 def _indicator_score(item: Any, value: IndicatorValue | None) -> tuple[Decimal, str]:
@@ -363,11 +445,11 @@ def _indicator_score(item: Any, value: IndicatorValue | None) -> tuple[Decimal, 
     ), f"{value.display}，完成目标的{share * 100:.0f}%"
 
 
-def results_for(user: Any, scheme: AssessmentScheme) -> list[Result]:
-    """Each assessed unit the user may see, its item scores, deductions, total and rank."""
+def rankings_for(user: Any, scheme: AssessmentScheme) -> list[Ranking]:
+    """Each category's assessed units the user may see: item scores, deductions, total, rank."""
     visible = set(Organisation.objects.visible_to(user).values_list("pk", flat=True))
     units = [u for u in scheme.units.select_related("division").order_by("path") if u.pk in visible]
-    items = list(scheme.items.select_related("indicator"))
+    items = list(scheme.items.select_related("indicator").order_by("position"))
     scores: QuerySet[AssessmentScore] = AssessmentScore.objects.visible_to(user)
     manual = {(s.item_id, s.owner_unit_id): s for s in scores.filter(item__scheme=scheme)}
     values = IndicatorValue.objects.visible_to(user).filter(
@@ -379,35 +461,33 @@ def results_for(user: Any, scheme: AssessmentScheme) -> list[Result]:
     by_value = {(v.indicator_id, v.unit_id): v for v in values.select_related("indicator")}
     deductions: QuerySet[Deduction] = Deduction.objects.visible_to(user)
     cuts: dict[int, list[Deduction]] = defaultdict(list)
-    for cut in deductions.filter(scheme=scheme).order_by("pk"):
+    for cut in deductions.filter(scheme=scheme).prefetch_related("evidence").order_by("pk"):
         cuts[cut.owner_unit_id].append(cut)
-    results = []
-    for unit in units:
-        category = unit_category(unit)
-        row = []
-        for item in items:
-            if item.applies_to and item.applies_to != category:
-                continue
-            if item.rule == Rule.ASSESSOR:
-                given = manual.get((item.pk, unit.pk))
-                row.append(
-                    ItemScore(
-                        item, given.score if given else None, given.reason if given else "尚未评分"
+    rankings = []
+    for category, label in UnitCategory.choices:
+        columns = [i for i in items if not i.applies_to or i.applies_to == category]
+        results = []
+        for unit in (u for u in units if unit_category(u) == category):
+            row = []
+            for item in columns:
+                if item.rule == Rule.ASSESSOR:
+                    given = manual.get((item.pk, unit.pk))
+                    row.append(
+                        ItemScore(
+                            item,
+                            given.score if given else None,
+                            given.reason if given else "尚未评分",
+                        )
                     )
-                )
-            else:
-                score, basis = _indicator_score(item, by_value.get((item.indicator_id, unit.pk)))
-                row.append(ItemScore(item, score, basis))
-        results.append(Result(unit, category, row, cuts.get(unit.pk, [])))
-    for category_value in UnitCategory.values:
-        ranked = sorted(
-            (r for r in results if r.category == category_value), key=lambda r: -r.total
-        )
-        previous: Decimal | None = None
-        for position, result in enumerate(ranked, start=1):
-            result.rank = position if result.total != previous else ranked[position - 2].rank
-            previous = result.total
-    return sorted(results, key=lambda r: (r.category, r.rank))
+                else:
+                    found = by_value.get((item.indicator_id, unit.pk))
+                    row.append(ItemScore(item, *_indicator_score(item, found)))
+            results.append(Result(unit, category, row, cuts.get(unit.pk, [])))
+        if columns:
+            competition_ranks(results)
+        results.sort(key=lambda r: (r.rank is None, r.rank or 0, r.unit.path))
+        rankings.append(Ranking(category, str(label), columns, results))
+    return rankings
 
 
 # --- the annual report ------------------------------------------------------------------

@@ -15,10 +15,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
+from fazhi.core.exports import XLSX
 from fazhi.core.models import Organisation, Permission, User
 from fazhi.core.params import int_param
 from fazhi.core.scoping import get_visible_or_404
-from fazhi.indicators import forms, report, selectors, services
+from fazhi.indicators import excel, forms, report, selectors, services
 from fazhi.indicators.models import Rule, UnitCategory
 from fazhi.plans.models import Plan
 
@@ -331,18 +332,13 @@ def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     _require_supervise(request)
     user = _user(request)
     scheme = selectors.scheme_for(user, pk)
-    results = selectors.results_for(user, scheme)
     return render(
         request,
         "indicators/assessment_detail.html",
         {
             "scheme": scheme,
             "items": scheme.items.select_related("indicator"),
-            "results": results,
-            "categories": [
-                (str(label), [r for r in results if r.category == value])
-                for value, label in UnitCategory.choices
-            ],
+            "rankings": [r for r in selectors.rankings_for(user, scheme) if r.results],
             "rules": Rule.choices,
             "applies": UnitCategory.choices,
             "indicators": [i for i in selectors.indicators_for(user) if scheme.year in i.years],
@@ -354,6 +350,19 @@ def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
             ],
         },
     )
+
+
+@require_GET
+def assessment_export(request: HttpRequest, pk: int) -> HttpResponse:
+    """The ranking as a print-ready .xlsx (one sheet per category)."""
+    _require_supervise(request)
+    user = _user(request)
+    scheme = selectors.scheme_for(user, pk)
+    today = timezone.localdate()
+    data = excel.ranking_xlsx(scheme, selectors.rankings_for(user, scheme), today)
+    response = HttpResponse(data, content_type=XLSX)
+    response["Content-Disposition"] = _attachment(f"{scheme.title}得分与排名_{today:%Y%m%d}.xlsx")
+    return response
 
 
 @require_POST
