@@ -8,7 +8,9 @@ the disclosure services; then measures:
   disclosure save trigger;
 - the dashboard page (server time through the test client) for the city supervisor and a
   county clerk;
-- building the annual report .docx.
+- building the annual report .docx;
+- the 2026 assessment page (ranking, provisional while its 50-point item is unscored) and
+  the ranking's .xlsx export.
 
 Run against a throwaway database (it is emptied first), e.g.:
 
@@ -148,6 +150,19 @@ def main() -> None:
         print(f"dashboard as {who.username}: median {median:.0f} ms, max {worst:.0f} ms")
     median, worst = timed(lambda: report.build(supervisor, plan, 2026), args.repeat)
     print(f"annual report .docx: median {median:.0f} ms, max {worst:.0f} ms")
+
+    from fazhi.indicators.models import AssessmentScheme
+
+    scheme = AssessmentScheme.objects.get(year=2026)
+    client = Client()
+    client.force_login(supervisor, backend="django.contrib.auth.backends.ModelBackend")
+    for label, page in (
+        ("assessment page", f"/indicators/assessment/{scheme.pk}/"),
+        ("ranking .xlsx", f"/indicators/assessment/{scheme.pk}/ranking.xlsx"),
+    ):
+        assert client.get(page).status_code == 200
+        median, worst = timed(partial(client.get, page), args.repeat)
+        print(f"{label} ({scheme.units.count()} units): median {median:.0f} ms, max {worst:.0f} ms")
 
 
 if __name__ == "__main__":

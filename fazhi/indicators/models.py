@@ -4,6 +4,8 @@ annual report's dates."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, ClassVar
 
@@ -14,6 +16,10 @@ from django.db.models import Q
 from fazhi.core.scoping import ScopedModel
 from fazhi.plans.models import Comparator
 
+# Units that count things: the plans parser's count targets (次, 期, 场, 批, 轮) and the
+# usual measure words of reported counts. A count is a whole number.
+COUNT_UNITS = frozenset({"次", "期", "场", "批", "轮", "件", "个", "项", "人", "人次", "家", "篇"})
+
 
 class Kind(models.TextChoices):
     COMPUTED = "computed", "系统计算"
@@ -23,7 +29,57 @@ class Kind(models.TextChoices):
 class Status(models.TextChoices):
     MET = "met", "达标"
     UNMET = "unmet", "未达标"
+    # Of an indicator over several units only: every unit that reported meets the target,
+    # but not every unit that owes a figure has reported yet.
+    PARTIAL = "partial", "数据不全"
     NO_DATA = "no_data", "无数据"
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """The state of an indicator, and how many of the units that owe a figure gave one.
+
+    ``owed`` is 0 where no unit owes a figure (a computed total: its records are all in
+    the platform), so the verdict is complete.
+    """
+
+    status: Status
+    reported: int = 0
+    owed: int = 0
+
+    @property
+    def label(self) -> str:
+        return str(self.status.label)
+
+    @property
+    def detail(self) -> str:
+        """How partial the data is, while some units that owe a figure have not reported:
+        “仅 3/14 个单位报送” (“…，已报送的均达标” when that is why it reads 数据不全)."""
+        if self.status == Status.NO_DATA or self.reported >= self.owed:
+            return ""
+        coverage = f"仅 {self.reported}/{self.owed} 个单位报送"
+        return f"{coverage}，已报送的均达标" if self.status == Status.PARTIAL else coverage
+
+    @property
+    def text(self) -> str:
+        """The verdict as one phrase: 达标, 未达标（仅 3/14 个单位报送）,
+        数据不全（仅 1/14 个单位报送，已报送的均达标）."""
+        return f"{self.label}（{self.detail}）" if self.detail else self.label
+
+
+def verdict_over_units(statuses: Sequence[str], owed: int) -> Verdict:
+    """The verdict on a self-reported indicator from the statuses of the units that reported.
+
+    Any unit below target: 未达标 (more reports cannot undo it). All reported units meet it:
+    达标 once every unit that owes a figure has reported, else 数据不全. None: 无数据.
+    """
+    reported = [s for s in statuses if s != Status.NO_DATA]
+    if not reported:
+        return Verdict(Status.NO_DATA, 0, owed)
+    if any(s != Status.MET for s in reported):
+        return Verdict(Status.UNMET, len(reported), owed)
+    state = Status.MET if len(reported) >= owed else Status.PARTIAL
+    return Verdict(state, len(reported), owed)
 
 
 def compare(value: Decimal | None, comparator: str, target: Decimal) -> Status:
@@ -109,6 +165,11 @@ class Indicator(models.Model):
     @property
     def years(self) -> list[int]:
         return list(range(self.first_year, self.last_year + 1))
+
+    @property
+    def counts(self) -> bool:
+        """Its figure counts things (讲座 2 期): a whole number."""
+        return self.unit in COUNT_UNITS
 
     def status_of(self, value: Decimal | None) -> Status:
         return compare(value, self.comparator, self.target_value)
@@ -337,6 +398,10 @@ class Publication(models.Model):
         "分母", max_digits=14, decimal_places=2, null=True, blank=True
     )
     status = models.CharField("状态", max_length=8, choices=Status.choices)
+    # Self-reported indicators: how many units owe a figure, reported one, meet the target.
+    units_owed = models.PositiveIntegerField("应报送单位数", null=True, blank=True)
+    units_reported = models.PositiveIntegerField("已报送单位数", null=True, blank=True)
+    units_met = models.PositiveIntegerField("达标单位数", null=True, blank=True)
     name = models.CharField("指标名称", max_length=255)
     target_text = models.CharField("目标", max_length=64)
     statement = models.TextField("说明")
@@ -355,6 +420,19 @@ class Publication(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year} {self.name}"
+
+    @property
+    def verdict(self) -> Verdict:
+        return Verdict(Status(self.status), self.units_reported or 0, self.units_owed or 0)
+
+    @property
+    def figure(self) -> str:
+        """The published figure: the total, or for a self-reported indicator its units."""
+        if self.units_owed is not None:
+            return f"{self.units_met or 0}/{self.units_owed} 个单位达标"
+        if self.value is None:
+            return "无数据"
+        return f"{self.value.normalize():f}{self.indicator.unit}"
 
 
 # --- 法治政府建设情况报告 ------------------------------------------------------------

@@ -1,6 +1,9 @@
 """The draft 法治政府建设情况报告 of a year (.docx): the plan's chapters, what each measure's
 units reported (accepted progress reports, when the plans module keeps them), the indicators'
-figures, and the headings the office completes by hand."""
+figures, and the headings the office completes by hand.
+
+Every piece of text goes in through ``printable``: rows stored before typed input was checked
+may hold control characters, which a .docx cannot."""
 
 from __future__ import annotations
 
@@ -12,6 +15,7 @@ from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Pt
 
+from fazhi.core.text import printable
 from fazhi.indicators import selectors
 from fazhi.plans import models as plan_models
 from fazhi.plans.models import Chapter, Measure, Plan, Task
@@ -48,9 +52,18 @@ def accepted_reports(user: Any, plan: Plan, year: int) -> dict[int, list[str]]:
 
 
 def _heading(doc: Any, text: str, level: int) -> None:
-    heading = doc.add_heading(text, level=level)
+    heading = doc.add_heading(printable(text), level=level)
     for run in heading.runs:
         run.font.name = "黑体"
+
+
+def _paragraph(doc: Any, text: str, style: str | None = None) -> Any:
+    return doc.add_paragraph(printable(text), style=style)
+
+
+def _cells(cells: Any, texts: tuple[str, ...]) -> None:
+    for cell, text in zip(cells, texts, strict=True):
+        cell.text = printable(text)
 
 
 def build(user: Any, plan: Plan, year: int) -> bytes:
@@ -61,12 +74,13 @@ def build(user: Any, plan: Plan, year: int) -> bytes:
     normal.font.size = Pt(14)
     title = doc.add_paragraph()
     title.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    run = title.add_run(f"{plan.owner_unit.display_name}{year}年度法治政府建设情况报告")
+    run = title.add_run(printable(f"{plan.owner_unit.display_name}{year}年度法治政府建设情况报告"))
     run.bold = True
     run.font.size = Pt(20)
-    note = doc.add_paragraph(
+    note = _paragraph(
+        doc,
         f"（草稿：依据《{plan.title}》的任务台账、已审核通过的进展报告和指标数值自动生成，"
-        f"请核实补充后报送。每年3月1日前报送，4月1日前向社会公开。）"
+        f"请核实补充后报送。每年3月1日前报送，4月1日前向社会公开。）",
     )
     note.alignment = WD_ALIGN_PARAGRAPH.CENTER
 
@@ -112,37 +126,29 @@ def build(user: Any, plan: Plan, year: int) -> bytes:
     all_rows = [r for rows_ in by_measure.values() for r in rows_]
     table = doc.add_table(rows=1, cols=5)
     table.style = "Table Grid"
-    for cell, text in zip(
-        table.rows[0].cells, ("编号", "指标", "目标", f"{year}年", "情况"), strict=True
-    ):
-        cell.text = text
+    _cells(table.rows[0].cells, ("编号", "指标", "目标", f"{year}年", "情况"))
     for row in all_rows:
-        value = (
-            row.total.display
-            if row.total
-            else (f"{row.met}/{len(row.units)} 个单位达标" if row.units else "无数据")
-        )
+        value = row.figure
         kind = "系统计算" if row.indicator.kind == "computed" else "单位自报"
-        cells = table.add_row().cells
-        for cell, text in zip(
-            cells,
+        _cells(
+            table.add_row().cells,
             (
                 row.indicator.code,
                 row.indicator.name,
                 row.indicator.target_text,
                 value,
-                f"{row.status_label}（{kind}）",
+                f"{row.status_label}，{kind}"
+                if row.verdict.detail
+                else f"{row.status_label}（{kind}）",
             ),
-            strict=True,
-        ):
-            cell.text = text
+        )
 
     _heading(doc, "三、存在的不足和原因", 1)
-    doc.add_paragraph("（请结合督察、考核评价发现的问题填写。）")
+    _paragraph(doc, "（请结合督察、考核评价发现的问题填写。）")
     _heading(doc, "四、党政主要负责人履行推进法治建设第一责任人职责情况", 1)
-    doc.add_paragraph("（请填写。）")
+    _paragraph(doc, "（请填写。）")
     _heading(doc, f"五、{year + 1}年度推进法治政府建设的主要安排", 1)
-    doc.add_paragraph("（请填写。）")
+    _paragraph(doc, "（请填写。）")
     out = io.BytesIO()
     doc.save(out)
     return out.getvalue()
@@ -151,19 +157,21 @@ def build(user: Any, plan: Plan, year: int) -> bytes:
 def _measure(
     doc: Any, measure: Measure, tasks: list[Task], reports: list[str], rows: list[Any]
 ) -> None:
-    doc.add_paragraph(f"{measure.number}.{measure.title}", style="List Number").runs[0].bold = True
+    _paragraph(doc, f"{measure.number}.{measure.title}", "List Number").runs[0].bold = True
     if reports:
         for text in reports:
-            doc.add_paragraph(text, style="List Bullet")
+            _paragraph(doc, text, "List Bullet")
     elif tasks:
         units = sorted({u.display_name for t in tasks for u in t.lead_units.all()})
-        doc.add_paragraph(
+        _paragraph(
+            doc,
             f"本项措施共 {len(tasks)} 项任务，牵头单位：{'、'.join(units) or '未指定'}。"
-            "尚无审核通过的进展报告，请牵头单位补充。"
+            "尚无审核通过的进展报告，请牵头单位补充。",
         )
     for row in rows:
-        value = row.total.display if row.total else "无数据"
-        doc.add_paragraph(
+        value = row.figure
+        _paragraph(
+            doc,
             f"指标“{row.indicator.name}”：目标{row.indicator.target_text}，"
-            f"{row.year}年{value}（{row.status_label}）。"
+            f"{row.year}年{value}，{row.status_label}。",
         )

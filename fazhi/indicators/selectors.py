@@ -30,10 +30,12 @@ from fazhi.indicators.models import (
     Rule,
     Status,
     UnitCategory,
+    Verdict,
+    verdict_over_units,
 )
 from fazhi.indicators.services import applicable_units, unit_category
 
-CSS = {Status.MET: "ok", Status.UNMET: "bad", Status.NO_DATA: ""}
+CSS = {Status.MET: "ok", Status.UNMET: "bad", Status.PARTIAL: "warn", Status.NO_DATA: ""}
 
 
 def indicators_for(user: Any) -> QuerySet[Indicator]:
@@ -102,23 +104,30 @@ class Row:
         return bool(self.trend or self.share_trend)
 
     @property
-    def status(self) -> str:
+    def verdict(self) -> Verdict:
+        """The total's state; over units, how many of those that owe a figure reported.
+
+        Units owe a figure of a self-reported indicator; a computed one's unit figures come
+        from records, and a unit without records owes none (无数据 there is not missing data).
+        """
         if self.total is not None:
-            return self.total.status
-        reported = [u for u in self.units if u.value is not None]
-        if not reported:
-            return Status.NO_DATA
-        if all(u.status == Status.MET for u in reported):
-            return Status.MET
-        return Status.UNMET
+            return Verdict(Status(self.total.status))
+        statuses = [u.status for u in self.units if u.value is not None]
+        owed = len(self.units) if self.indicator.kind == Kind.SELF_REPORTED else len(statuses)
+        return verdict_over_units(statuses, owed)
+
+    @property
+    def status(self) -> str:
+        return self.verdict.status
 
     @property
     def status_label(self) -> str:
-        return str(Status(self.status).label)
+        """The verdict in full (达标, 数据不全（仅 1/14 个单位报送，已报送的均达标）…)."""
+        return self.verdict.text
 
     @property
     def css(self) -> str:
-        return CSS[Status(self.status)]
+        return CSS[self.verdict.status]
 
     @property
     def met(self) -> int:
@@ -127,6 +136,15 @@ class Row:
     @property
     def reported(self) -> int:
         return sum(u.value is not None for u in self.units)
+
+    @property
+    def figure(self) -> str:
+        """The year's figure: the total, else (self-reported) how many units meet the target."""
+        if self.total is not None:
+            return self.total.display
+        if self.indicator.kind == Kind.SELF_REPORTED and self.units:
+            return f"{self.met}/{len(self.units)} 个单位达标"
+        return "无数据"
 
     def by_category(self) -> list[tuple[str, list[UnitFigure]]]:
         groups: dict[str, list[UnitFigure]] = defaultdict(list)
@@ -197,7 +215,7 @@ def rows_for(user: Any, year: int, *, indicators: list[Indicator] | None = None)
         row = Row(indicator, year, total, sees_total, units)
         if indicator.kind == Kind.SELF_REPORTED and len(units) > 1:
             row.share_trend = [
-                (y, _met_share([by_key.get((indicator.pk, y, f.unit.pk)) for f in units]))
+                (y, met_share([by_key.get((indicator.pk, y, f.unit.pk)) for f in units]))
                 for y in indicator.years
             ]
         elif sees_total:
@@ -210,13 +228,14 @@ def rows_for(user: Any, year: int, *, indicators: list[Indicator] | None = None)
     return rows
 
 
-def _met_share(values: list[IndicatorValue | None]) -> Decimal | None:
-    """达标单位占比 among the units that reported; None (无数据) when none reported."""
+def met_share(values: list[IndicatorValue | None]) -> Decimal | None:
+    """达标单位占比 among the units that owe a figure (one entry each, None: not reported),
+    so that 1 unit of 14 reporting is 7%, not 100%; None (无数据) when none reported."""
     reported = [v for v in values if v is not None and v.value is not None]
     if not reported:
         return None
     met = sum(v.status == Status.MET for v in reported)
-    return (Decimal(met) * 100 / len(reported)).quantize(registry.CENT)
+    return (Decimal(met) * 100 / len(values)).quantize(registry.CENT)
 
 
 def row_for(user: Any, indicator: Indicator, year: int) -> Row:
@@ -299,7 +318,7 @@ def scheme_for(user: Any, pk: int) -> AssessmentScheme:
 @dataclass
 class ItemScore:
     item: Any
-    score: Decimal | None
+    score: Decimal | None  # None: an assessor-scored item not yet scored
     basis: str
 
 
@@ -309,7 +328,7 @@ class Result:
     category: str
     items: list[ItemScore]
     deductions: list[Deduction]
-    rank: int = 0
+    rank: int | None = None  # None: not ranked (未评分, or nothing to rank by)
 
     @property
     def gained(self) -> Decimal:
@@ -322,6 +341,88 @@ class Result:
     @property
     def total(self) -> Decimal:
         return self.gained - self.deducted
+
+    @property
+    def pending(self) -> list[Any]:
+        """Its assessor-scored items not yet scored."""
+        return [s.item for s in self.items if s.score is None]
+
+    @property
+    def unscored(self) -> bool:
+        """No assessor has scored it yet (it has such items): its total is no standing."""
+        assessed = [s for s in self.items if s.item.rule == Rule.ASSESSOR]
+        return bool(assessed) and all(s.score is None for s in assessed)
+
+
+@dataclass
+class Ranking:
+    """One category's ranking (县（区） or 市直部门): provisional while any unit of it has an
+    item not yet scored; units no assessor has scored are 未评分, not tied on 0."""
+
+    category: str
+    label: str
+    items: list[Any]  # the scheme's items that apply to the category: the columns
+    results: list[Result]
+
+    @property
+    def pending_items(self) -> list[Any]:
+        pending = {item.pk for r in self.results for item in r.pending}
+        return [item for item in self.items if item.pk in pending]
+
+    @property
+    def pending_points(self) -> Decimal:
+        return sum((item.points for item in self.pending_items), Decimal(0))
+
+    @property
+    def pending_units(self) -> int:
+        return sum(bool(r.pending) for r in self.results)
+
+    @property
+    def provisional(self) -> bool:
+        return bool(self.pending_items) or not self.items
+
+    @property
+    def state(self) -> str:
+        return "暂定" if self.provisional else "最终"
+
+    @property
+    def notice(self) -> str:
+        """Why the ranking is not final yet, "" when it is."""
+        if not self.items:
+            return "尚无适用于本类单位的考核项目，暂不排名。"
+        if not self.pending_items:
+            return ""
+        points = f"{self.pending_points.normalize():f}"
+        return (
+            f"排名为暂定：{len(self.pending_items)} 个考核项尚未评分（共 {points} 分），"
+            f"涉及 {self.pending_units} 个单位；全部评分后排名为最终结果。"
+        )
+
+    def state_of(self, result: Result) -> str:
+        """暂定 / 最终 of one row, 未评分 for a unit no assessor has scored yet."""
+        if result.rank is None:
+            return "未评分" if result.unscored else "未排名"
+        if result.pending:
+            return f"暂定（{len(result.pending)} 项未评分）"
+        return self.state
+
+    @property
+    def rows(self) -> list[tuple[Result, str, str]]:
+        """(result, 名次 as shown, state) per unit, in ranking order."""
+        return [
+            (r, str(r.rank) if r.rank is not None else self.state_of(r), self.state_of(r))
+            for r in self.results
+        ]
+
+
+def competition_ranks(results: list[Result]) -> None:
+    """Standard competition ranking (1, 2, 2, 4) by total, of the units that have scores."""
+    ranked = [r for r in results if not r.unscored]
+    for result in ranked:
+        result.rank = 1 + sum(other.total > result.total for other in ranked)
+    for result in results:
+        if result.unscored:
+            result.rank = None
 
 
 def _indicator_score(item: Any, value: IndicatorValue | None) -> tuple[Decimal, str]:
@@ -344,11 +445,11 @@ def _indicator_score(item: Any, value: IndicatorValue | None) -> tuple[Decimal, 
     ), f"{value.display}，完成目标的{share * 100:.0f}%"
 
 
-def results_for(user: Any, scheme: AssessmentScheme) -> list[Result]:
-    """Each assessed unit the user may see, its item scores, deductions, total and rank."""
+def rankings_for(user: Any, scheme: AssessmentScheme) -> list[Ranking]:
+    """Each category's assessed units the user may see: item scores, deductions, total, rank."""
     visible = set(Organisation.objects.visible_to(user).values_list("pk", flat=True))
     units = [u for u in scheme.units.select_related("division").order_by("path") if u.pk in visible]
-    items = list(scheme.items.select_related("indicator"))
+    items = list(scheme.items.select_related("indicator").order_by("position"))
     scores: QuerySet[AssessmentScore] = AssessmentScore.objects.visible_to(user)
     manual = {(s.item_id, s.owner_unit_id): s for s in scores.filter(item__scheme=scheme)}
     values = IndicatorValue.objects.visible_to(user).filter(
@@ -360,35 +461,33 @@ def results_for(user: Any, scheme: AssessmentScheme) -> list[Result]:
     by_value = {(v.indicator_id, v.unit_id): v for v in values.select_related("indicator")}
     deductions: QuerySet[Deduction] = Deduction.objects.visible_to(user)
     cuts: dict[int, list[Deduction]] = defaultdict(list)
-    for cut in deductions.filter(scheme=scheme).order_by("pk"):
+    for cut in deductions.filter(scheme=scheme).prefetch_related("evidence").order_by("pk"):
         cuts[cut.owner_unit_id].append(cut)
-    results = []
-    for unit in units:
-        category = unit_category(unit)
-        row = []
-        for item in items:
-            if item.applies_to and item.applies_to != category:
-                continue
-            if item.rule == Rule.ASSESSOR:
-                given = manual.get((item.pk, unit.pk))
-                row.append(
-                    ItemScore(
-                        item, given.score if given else None, given.reason if given else "尚未评分"
+    rankings = []
+    for category, label in UnitCategory.choices:
+        columns = [i for i in items if not i.applies_to or i.applies_to == category]
+        results = []
+        for unit in (u for u in units if unit_category(u) == category):
+            row = []
+            for item in columns:
+                if item.rule == Rule.ASSESSOR:
+                    given = manual.get((item.pk, unit.pk))
+                    row.append(
+                        ItemScore(
+                            item,
+                            given.score if given else None,
+                            given.reason if given else "尚未评分",
+                        )
                     )
-                )
-            else:
-                score, basis = _indicator_score(item, by_value.get((item.indicator_id, unit.pk)))
-                row.append(ItemScore(item, score, basis))
-        results.append(Result(unit, category, row, cuts.get(unit.pk, [])))
-    for category_value in UnitCategory.values:
-        ranked = sorted(
-            (r for r in results if r.category == category_value), key=lambda r: -r.total
-        )
-        previous: Decimal | None = None
-        for position, result in enumerate(ranked, start=1):
-            result.rank = position if result.total != previous else ranked[position - 2].rank
-            previous = result.total
-    return sorted(results, key=lambda r: (r.category, r.rank))
+                else:
+                    found = by_value.get((item.indicator_id, unit.pk))
+                    row.append(ItemScore(item, *_indicator_score(item, found)))
+            results.append(Result(unit, category, row, cuts.get(unit.pk, [])))
+        if columns:
+            competition_ranks(results)
+        results.sort(key=lambda r: (r.rank is None, r.rank or 0, r.unit.path))
+        rankings.append(Ranking(category, str(label), columns, results))
+    return rankings
 
 
 # --- the annual report ------------------------------------------------------------------

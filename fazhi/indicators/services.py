@@ -10,17 +10,18 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from fazhi.core import audit
+from fazhi.core import audit, dates
 from fazhi.core.filetypes import sniff
 from fazhi.core.models import Organisation, Permission, User
 from fazhi.core.services import _require
+from fazhi.core.text import check_plain, normalise, tidy
 from fazhi.indicators import registry
 from fazhi.indicators.models import (
     AnnualReport,
@@ -37,6 +38,7 @@ from fazhi.indicators.models import (
     Rule,
     Status,
     UnitCategory,
+    verdict_over_units,
 )
 from fazhi.plans.models import Plan, Target, Task
 
@@ -47,6 +49,8 @@ EVIDENCE_TYPES = {
     ".xls": "ole", ".jpg": "jpg", ".jpeg": "jpg", ".png": "png",
 }  # fmt: skip
 MAX_VALUE = Decimal("999999999999")
+MAX_POINTS = Decimal(1000)  # an item's 分值
+MAX_DEDUCTION = Decimal(100)
 
 
 @dataclass(frozen=True)
@@ -62,16 +66,69 @@ def _closed(year: int) -> bool:
     return ClosedYear.objects.filter(year=year).exists()
 
 
-def _decimal(raw: Any, label: str) -> Decimal | None:
+# What the value columns hold: DecimalField(max_digits=14, decimal_places=2); assessment
+# points, scores and deductions: max_digits=6, decimal_places=2.
+PLACES = 2
+_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?", re.ASCII)
+
+
+def parse_decimal(
+    raw: Any, label: str, *, high: Decimal = MAX_VALUE, whole: bool = False
+) -> Decimal | None:
+    """A typed figure exactly as it will be stored, or a Chinese ValidationError.
+
+    Empty is None. Refused: what is not a plain number ("NaN", "Infinity", "1_0"), a negative,
+    more than ``high``, more decimals than the column keeps (1e-30 would be stored as 0), and a
+    fraction where ``whole`` (counts).
+    """
     if raw is None or (isinstance(raw, str) and not raw.strip()):
         return None
-    try:
-        value = Decimal(str(raw).strip())
-    except InvalidOperation:
-        raise ValidationError(f"{label}“{raw}”不是有效的数字") from None
-    if not value.is_finite() or value < 0 or value > MAX_VALUE:
-        raise ValidationError(f"{label}应为不小于 0 的数字")
-    return value.quantize(registry.CENT)
+    text = normalise(str(raw)).strip()  # parsing only: full-width digits are digits
+    if not _NUMBER.fullmatch(text):
+        raise ValidationError(f"{label}“{raw}”不是有效的数字")
+    value = Decimal(text)
+    if value < 0:
+        raise ValidationError(f"{label}不能为负数")
+    value = value.copy_abs()  # "-0" is 0
+    if value > high:
+        raise ValidationError(f"{label}不能超过 {high.normalize():f}")
+    stored = value.quantize(registry.CENT)
+    if stored != value:
+        raise ValidationError(
+            f"{label}“{raw}”最多保留 {PLACES} 位小数（按 {PLACES} 位小数保存会变成 {stored}），"
+            "请核对后重新填写"
+        )
+    if whole and stored != stored.to_integral_value():
+        raise ValidationError(f"{label}应为整数")
+    return stored
+
+
+MIN_YEAR = 2000  # no plan this platform follows starts earlier
+
+
+def max_year() -> int:
+    """The latest year anything may be planned for (core.dates.latest())."""
+    return dates.latest().year
+
+
+def check_year(year: Any, label: str = "年度") -> int:
+    """``year`` if it is a plausible year for indicators, assessments and reports."""
+    if isinstance(year, bool) or not isinstance(year, int) or not MIN_YEAR <= year <= max_year():
+        raise ValidationError(f"{label}“{year}”不正确，应在 {MIN_YEAR}—{max_year()} 年之间")
+    return year
+
+
+def typed(text: str | None, label: str, *, limit: int, required: str = "") -> str:
+    """Text a person typed, as it is stored: tidied (core.text.tidy), refused when it holds a
+    control character or is longer than the column (never cut short); ``required`` is the
+    message for empty text."""
+    value = tidy(text)
+    if required and not value:
+        raise ValidationError(required)
+    check_plain(value, label)
+    if len(value) > limit:
+        raise ValidationError(f"“{label}”不超过 {limit} 字（现为 {len(value)} 字）")
+    return value
 
 
 def _check_uploads(files: Sequence[Upload]) -> None:
@@ -340,12 +397,17 @@ def indicators_recompute(
 
 
 def _figure(
-    value: Any, numerator: Any, denominator: Any, *, percent: bool, note: str
+    indicator: Indicator, value: Any, numerator: Any, denominator: Any, *, note: str
 ) -> registry.Value:
-    """A self-reported figure: a value, or a numerator and denominator to divide."""
-    num = _decimal(numerator, "分子")
-    den = _decimal(denominator, "分母")
-    val = _decimal(value, "数值")
+    """A self-reported figure: a value, or a numerator and denominator to divide.
+
+    Numerator and denominator count things (件, 人次): whole numbers. A rate's numerator is
+    part of its denominator; a count indicator's value (讲座 2 期) is a whole number too.
+    """
+    percent = indicator.unit == "%"
+    num = parse_decimal(numerator, "分子", whole=True)
+    den = parse_decimal(denominator, "分母", whole=True)
+    val = parse_decimal(value, "数值", whole=indicator.counts)
     if num is not None or den is not None:
         if num is None or den is None:
             raise ValidationError("请同时填写分子和分母，或只填写数值")
@@ -378,6 +440,7 @@ def indicator_value_report(
 ) -> IndicatorValue:
     """A unit reports its own figure (自报) with evidence; never another unit's."""
     _require(actor, Permission.REPORT)
+    check_year(year)
     indicator = Indicator.objects.visible_to(actor).filter(pk=indicator_id).first()
     if indicator is None:
         raise ValidationError("指标不存在或无权填报")
@@ -400,10 +463,8 @@ def indicator_value_report(
         raise ValidationError(
             f"{year}年度已关闭，数值不能再修改；如需更正，请联系督查员填写理由后修订"
         )
-    note = note.strip()
-    if len(note) > 2000:
-        raise ValidationError("说明不超过 2000 字")
-    figure = _figure(value, numerator, denominator, percent=indicator.unit == "%", note=note)
+    note = typed(note, "说明", limit=2000)
+    figure = _figure(indicator, value, numerator, denominator, note=note)
     _check_uploads(files)
     with transaction.atomic():
         Indicator.objects.select_for_update().filter(pk=indicator.pk).first()
@@ -434,11 +495,8 @@ def indicator_value_revise(
 ) -> IndicatorValue:
     """Correct a stored figure with a reason: a new version; the old one stays on record."""
     _require(actor, Permission.SUPERVISE)
-    reason = reason.strip()
-    if not reason:
-        raise ValidationError("修订已确定的数值必须填写理由")
-    if len(reason) > 255:
-        raise ValidationError("修订理由不超过 255 字")
+    reason = typed(reason, "修订理由", limit=255, required="修订已确定的数值必须填写理由")
+    note = typed(note, "说明", limit=2000)
     with transaction.atomic():
         old = (
             IndicatorValue.objects.visible_to(actor)
@@ -448,13 +506,7 @@ def indicator_value_revise(
         )
         if old is None:
             raise ValidationError("指标值不存在、无权修订或已有更新的版本")
-        figure = _figure(
-            value,
-            numerator,
-            denominator,
-            percent=old.indicator.unit == "%",
-            note=note.strip() or old.note,
-        )
+        figure = _figure(old.indicator, value, numerator, denominator, note=note or old.note)
         row, _ = _store(
             actor=actor,
             indicator=old.indicator,
@@ -471,12 +523,14 @@ def indicator_value_revise(
 def year_close(*, actor: User | None, year: int, note: str = "") -> ClosedYear:
     """Close a year: its stored figures become the record (changes only by revision)."""
     _require(actor, Permission.SUPERVISE)
+    check_year(year)
     if year > timezone.localdate().year:
         raise ValidationError("不能关闭尚未开始的年度")
+    note = typed(note, "说明", limit=255)
     with transaction.atomic():
         if _closed(year):
             raise ValidationError(f"{year}年度已经关闭")
-        closed = ClosedYear.objects.create(year=year, closed_by=actor, note=note.strip()[:255])
+        closed = ClosedYear.objects.create(year=year, closed_by=actor, note=note)
         frozen = IndicatorValue.objects.filter(year=year, is_current=True).count()
         audit.record(
             action="indicator_year.close",
@@ -490,32 +544,64 @@ def year_close(*, actor: User | None, year: int, note: str = "") -> ClosedYear:
 # --- 指标佐证 --------------------------------------------------------------------------
 
 
+def _published_figure(indicator: Indicator, year: int) -> dict[str, Any]:
+    """What 指标佐证 shows: the total, or for a self-reported indicator (no total) how many of
+    the units that owe a figure reported and met the target, with the verdict over them."""
+    if indicator.kind != Kind.SELF_REPORTED:
+        total = _current(indicator, year, None)
+        if total is None:
+            raise ValidationError("该年度尚无合计数值，不能发布")
+        return {
+            "value": total.value,
+            "numerator": total.numerator,
+            "denominator": total.denominator,
+            "status": total.status,
+            "units_owed": None,
+            "units_reported": None,
+            "units_met": None,
+        }
+    owed = [u.pk for u in applicable_units(indicator)]
+    statuses = list(
+        IndicatorValue.objects.filter(
+            indicator=indicator, year=year, is_current=True, unit__in=owed, value__isnull=False
+        ).values_list("status", flat=True)
+    )
+    if not statuses:
+        raise ValidationError("该年度尚无单位填报，不能发布")
+    verdict = verdict_over_units(statuses, len(owed))
+    return {
+        "value": None,
+        "numerator": None,
+        "denominator": None,
+        "status": verdict.status,
+        "units_owed": len(owed),
+        "units_reported": verdict.reported,
+        "units_met": sum(s == Status.MET for s in statuses),
+    }
+
+
 def publication_publish(
     *, actor: User, indicator_id: int, year: int, statement: str
 ) -> Publication:
-    """Publish the indicator's total for a year on the public 指标佐证 page (a copy)."""
+    """Publish the indicator's figure for a year on the public 指标佐证 page (a copy)."""
     _require(actor, Permission.SUPERVISE)
-    statement = statement.strip()
-    if not statement:
-        raise ValidationError("请填写公开说明（数据口径、来源等）")
+    check_year(year)
+    statement = typed(
+        statement, "公开说明", limit=4000, required="请填写公开说明（数据口径、来源等）"
+    )
     with transaction.atomic():
         indicator = Indicator.objects.visible_to(actor).filter(pk=indicator_id).first()
         if indicator is None:
             raise ValidationError("指标不存在或无权发布")
-        total = _current(indicator, year, None)
-        if total is None:
-            raise ValidationError("该年度尚无合计数值，不能发布")
+        figure = _published_figure(indicator, year)
         publication, created = Publication.objects.update_or_create(
             indicator=indicator,
             year=year,
             defaults={
-                "value": total.value,
-                "numerator": total.numerator,
-                "denominator": total.denominator,
-                "status": total.status,
+                **figure,
                 "name": indicator.name,
                 "target_text": indicator.target_text,
-                "statement": statement[:4000],
+                "statement": statement,
                 "published_by": actor,
             },
         )
@@ -523,7 +609,7 @@ def publication_publish(
             action="publication.publish",
             actor=actor,
             obj=publication,
-            after={**(_snapshot(total) or {}), "created": created},
+            after={**figure, "created": created},
         )
     return publication
 
@@ -547,16 +633,15 @@ def scheme_create(
     *, actor: User, year: int, title: str, units: Sequence[Organisation]
 ) -> AssessmentScheme:
     _require(actor, Permission.SUPERVISE)
-    title = title.strip()
-    if not title:
-        raise ValidationError("请填写考核方案名称")
+    check_year(year)
+    title = typed(title, "考核方案名称", limit=255, required="请填写考核方案名称")
     if actor.unit is None:
         raise ValidationError("您的账号未分配单位")
     with transaction.atomic():
         if AssessmentScheme.objects.filter(year=year).exists():
             raise ValidationError(f"{year}年度的考核方案已经存在")
         scheme = AssessmentScheme.objects.create(
-            year=year, title=title[:255], owner_unit=actor.unit, created_by=actor
+            year=year, title=title, owner_unit=actor.unit, created_by=actor
         )
         scheme.units.set(units)
         audit.record(
@@ -608,11 +693,9 @@ def scheme_item_add(
     applies_to: str = "",
 ) -> AssessmentItem:
     _require(actor, Permission.SUPERVISE)
-    name = name.strip()
-    if not name:
-        raise ValidationError("请填写考核内容")
-    value = _decimal(points, "分值")
-    if value is None or value <= 0 or value > 1000:
+    name = typed(name, "考核内容", limit=255, required="请填写考核内容")
+    value = parse_decimal(points, "分值", high=MAX_POINTS)
+    if value is None or value <= 0:
         raise ValidationError("分值应为 0 到 1000 之间的数字")
     if rule not in Rule.values:
         raise ValidationError("请选择评分规则")
@@ -631,7 +714,7 @@ def scheme_item_add(
         item = AssessmentItem.objects.create(
             scheme=scheme,
             position=position,
-            name=name[:255],
+            name=name,
             points=value,
             rule=rule,
             indicator=indicator,
@@ -714,10 +797,8 @@ def score_set(
 ) -> AssessmentScore:
     """An assessor scores an assessor-scored item for a unit, with a reason."""
     _require(actor, Permission.SUPERVISE)
-    reason = reason.strip()
-    if not reason:
-        raise ValidationError("评分必须写明理由")
-    value = _decimal(score, "得分")
+    reason = typed(reason, "评分理由", limit=2000, required="评分必须写明理由")
+    value = parse_decimal(score, "得分", high=MAX_POINTS)
     _check_uploads(files)
     with transaction.atomic():
         item = AssessmentItem.objects.select_related("scheme").filter(pk=item_id).first()
@@ -758,11 +839,9 @@ def deduction_add(
     files: Sequence[Upload] = (),
 ) -> Deduction:
     _require(actor, Permission.SUPERVISE)
-    reason = reason.strip()
-    if not reason:
-        raise ValidationError("扣分必须写明理由")
-    value = _decimal(points, "扣分")
-    if value is None or value <= 0 or value > 100:
+    reason = typed(reason, "扣分理由", limit=2000, required="扣分必须写明理由")
+    value = parse_decimal(points, "扣分", high=MAX_DEDUCTION)
+    if value is None or value <= 0:
         raise ValidationError("扣分应为 0 到 100 之间的数字")
     _check_uploads(files)
     with transaction.atomic():
@@ -788,6 +867,7 @@ def deduction_add(
 def annual_report_ensure(*, actor: User | None, plan: Plan, year: int) -> AnnualReport:
     """Track the year's report: 报送 by 3月1日 and 公开 by 4月1日 of the next year (方案 三(一))."""
     _require(actor, Permission.SUPERVISE)
+    check_year(year)
     with transaction.atomic():
         existing: AnnualReport | None = AnnualReport.objects.filter(plan=plan, year=year).first()
         if existing is not None:
@@ -819,9 +899,6 @@ def annual_report_mark(
     """Record the day the report was submitted (报送) or published (公开)."""
     _require(actor, Permission.SUPERVISE)
     today = timezone.localdate()
-    for day in (submitted_on, published_on):
-        if day is not None and day > today:
-            raise ValidationError("日期不能晚于今天")
     with transaction.atomic():
         report = (
             AnnualReport.objects.visible_to(actor).select_for_update().filter(pk=report_id).first()
@@ -829,12 +906,19 @@ def annual_report_mark(
         if report is None:
             raise ValidationError("年度报告不存在或无权修改")
         before = {"submitted_on": report.submitted_on, "published_on": report.published_on}
+        year_start = date(report.year, 1, 1)
         if submitted_on is not None:
-            report.submitted_on = submitted_on
+            report.submitted_on = dates.check(
+                submitted_on, label="报送日期", earliest=year_start, latest_on=today,
+                earliest_why=f"报告年度 {report.year} 年开始之前", latest_why="不能登记尚未发生的事项",
+            )  # fmt: skip
         if published_on is not None:
-            if (submitted_on or report.submitted_on) is None:
+            if report.submitted_on is None:
                 raise ValidationError("报告尚未报送，不能先登记公开")
-            report.published_on = published_on
+            report.published_on = dates.check(
+                published_on, label="公开日期", earliest=report.submitted_on, latest_on=today,
+                earliest_why="公开不能早于报送", latest_why="不能登记尚未发生的事项",
+            )  # fmt: skip
         report.save(update_fields=["submitted_on", "published_on"])
         audit.record(
             action="annual_report.mark",

@@ -19,6 +19,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("assessment/", views.assessment_list, name="assessment_list"),
     path("assessment/new", views.assessment_create, name="assessment_create"),
     path("assessment/<int:pk>/", views.assessment_detail, name="assessment"),
+    path("assessment/<int:pk>/ranking.xlsx", views.assessment_export, name="assessment_export"),
     path("assessment/<int:pk>/items", views.assessment_item_add, name="assessment_item_add"),
     path(
         "assessment/<int:pk>/items/<int:item>/remove",

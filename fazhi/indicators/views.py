@@ -3,25 +3,25 @@ assessment, the annual report, and the public 指标佐证 pages (no login)."""
 
 from __future__ import annotations
 
-from datetime import date
 from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
+from fazhi.core.exports import XLSX
 from fazhi.core.models import Organisation, Permission, User
+from fazhi.core.params import int_param
 from fazhi.core.scoping import get_visible_or_404
-from fazhi.indicators import report, selectors, services
+from fazhi.indicators import excel, forms, report, selectors, services
 from fazhi.indicators.models import Rule, UnitCategory
 from fazhi.plans.models import Plan
-
-MIN_YEAR, MAX_YEAR = 2000, 2100
 
 
 def _user(request: HttpRequest) -> User:
@@ -39,19 +39,22 @@ def _require_supervise(request: HttpRequest) -> None:
 
 
 def _year(request: HttpRequest, default: int) -> int:
-    raw = request.GET.get("year", "")
-    if raw.isdigit() and MIN_YEAR <= int(raw) <= MAX_YEAR:
-        return int(raw)
-    return default
+    """?year= when it is a plausible year (services.check_year's range), else ``default``."""
+    found = int_param(request.GET.get("year"), low=services.MIN_YEAR, high=services.max_year())
+    return default if found is None else found
 
 
 def _check_year(year: int) -> None:
-    if not MIN_YEAR <= year <= MAX_YEAR:
+    if not services.MIN_YEAR <= year <= services.max_year():
         raise Http404("年度不正确")
 
 
 def _error(request: HttpRequest, exc: ValidationError) -> None:
     messages.error(request, "；".join(exc.messages))
+
+
+def _invalid(request: HttpRequest, form: Form) -> None:
+    messages.error(request, forms.errors_of(form))
 
 
 def _uploads(request: HttpRequest) -> list[services.Upload]:
@@ -70,7 +73,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     year = _year(request, selectors.default_year(user))
     rows = selectors.rows_for(user, year)
-    counts = {s: sum(r.status == s for r in rows) for s in ("met", "unmet", "no_data")}
+    counts = {s: sum(r.status == s for r in rows) for s in ("met", "unmet", "partial", "no_data")}
     return render(
         request,
         "indicators/dashboard.html",
@@ -123,9 +126,10 @@ def indicator_records(request: HttpRequest, pk: int, year: int) -> HttpResponse:
     raw = request.GET.get("unit", "")
     unit = None
     if raw:
-        if not raw.isdigit():
+        unit_id = int_param(raw)
+        if unit_id is None:
             raise Http404("单位不正确")
-        unit = get_object_or_404(Organisation.objects.visible_to(user), pk=int(raw))
+        unit = get_object_or_404(Organisation.objects.visible_to(user), pk=unit_id)
     drill = selectors.drill_for(user, indicator, year, unit)
     return render(
         request,
@@ -160,35 +164,43 @@ def evidence_download(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def value_revise(request: HttpRequest, pk: int) -> HttpResponse:
     _require_supervise(request)
-    back = request.POST.get("next", "")
-    try:
-        row = services.indicator_value_revise(
-            actor=_user(request),
-            value_id=pk,
-            reason=request.POST.get("reason", ""),
-            value=request.POST.get("value"),
-            numerator=request.POST.get("numerator"),
-            denominator=request.POST.get("denominator"),
-            note=request.POST.get("note", ""),
-        )
-        messages.success(request, f"已修订为第 {row.version} 版：{row.display}")
-    except ValidationError as exc:
-        _error(request, exc)
+    form = forms.ValueReviseForm(request.POST)
+    back = ""
+    if not form.is_valid():
+        _invalid(request, form)
+    else:
+        data = form.cleaned_data
+        back = data["next"]
+        try:
+            row = services.indicator_value_revise(
+                actor=_user(request),
+                value_id=pk,
+                reason=data["reason"],
+                value=data["value"],
+                numerator=data["numerator"],
+                denominator=data["denominator"],
+                note=data["note"],
+            )
+            messages.success(request, f"已修订为第 {row.version} 版：{row.display}")
+        except ValidationError as exc:
+            _error(request, exc)
     return redirect(back if back.startswith("/indicators/") else reverse("indicators:dashboard"))
 
 
 @require_POST
 def year_close(request: HttpRequest) -> HttpResponse:
     _require_supervise(request)
-    raw = request.POST.get("year", "")
+    form = forms.YearCloseForm(request.POST)
+    if not form.is_valid():
+        _invalid(request, form)
+        return redirect("indicators:dashboard")
+    year = form.cleaned_data["year"]
     try:
-        if not raw.isdigit():
-            raise ValidationError("年度不正确")
-        services.year_close(actor=_user(request), year=int(raw), note=request.POST.get("note", ""))
-        messages.success(request, f"{raw}年度已关闭，数值已定稿")
+        services.year_close(actor=_user(request), year=year, note=form.cleaned_data["note"])
+        messages.success(request, f"{year}年度已关闭，数值已定稿")
     except ValidationError as exc:
         _error(request, exc)
-    return redirect(reverse("indicators:dashboard") + f"?year={raw if raw.isdigit() else ''}")
+    return redirect(reverse("indicators:dashboard") + f"?year={year}")
 
 
 @require_POST
@@ -203,16 +215,20 @@ def recompute(request: HttpRequest) -> HttpResponse:
 def publish(request: HttpRequest, pk: int, year: int) -> HttpResponse:
     _require_supervise(request)
     _check_year(year)
-    try:
-        services.publication_publish(
-            actor=_user(request),
-            indicator_id=pk,
-            year=year,
-            statement=request.POST.get("statement", ""),
-        )
-        messages.success(request, "已在“指标佐证”公开页面发布该年度的合计数值")
-    except ValidationError as exc:
-        _error(request, exc)
+    form = forms.PublishForm(request.POST)
+    if not form.is_valid():
+        _invalid(request, form)
+    else:
+        try:
+            services.publication_publish(
+                actor=_user(request),
+                indicator_id=pk,
+                year=year,
+                statement=form.cleaned_data["statement"],
+            )
+            messages.success(request, "已在“指标佐证”公开页面发布该年度的合计数值")
+        except ValidationError as exc:
+            _error(request, exc)
     return redirect(reverse("indicators:indicator", args=[pk]) + f"?year={year}")
 
 
@@ -239,36 +255,31 @@ def report_list(request: HttpRequest) -> HttpResponse:
 @require_POST
 def value_report(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
-    raw = request.POST.get("year", "")
-    year = int(raw) if raw.isdigit() else 0
-    unit_raw = request.POST.get("unit", "")
-    unit = Organisation.objects.filter(pk=int(unit_raw)).first() if unit_raw.isdigit() else None
+    # Any unit: the service refuses (and audits) a figure entered for another unit.
+    form = forms.ValueReportForm(request.POST, units=Organisation.objects.all())
+    if not form.is_valid():
+        _invalid(request, form)
+        return redirect("indicators:report_list")
+    data = form.cleaned_data
     try:
-        if unit is None:
-            raise ValidationError("请选择填报单位")
         row = services.indicator_value_report(
             actor=user,
             indicator_id=pk,
-            unit=unit,
-            year=year,
-            value=request.POST.get("value"),
-            numerator=request.POST.get("numerator"),
-            denominator=request.POST.get("denominator"),
-            note=request.POST.get("note", ""),
+            unit=data["unit"],
+            year=data["year"],
+            value=data["value"],
+            numerator=data["numerator"],
+            denominator=data["denominator"],
+            note=data["note"],
             files=_uploads(request),
         )
         messages.success(request, f"已填报：{row.display}（{row.get_status_display()}）")
     except ValidationError as exc:
         _error(request, exc)
-    return redirect(reverse("indicators:report_list") + f"?year={year or ''}")
+    return redirect(reverse("indicators:report_list") + f"?year={data['year']}")
 
 
 # --- 考核评价 -----------------------------------------------------------------------------
-
-
-def _org_ids(request: HttpRequest, user: User) -> list[Organisation]:
-    ids = [int(i) for i in request.POST.getlist("units") if i.isdigit()]
-    return list(Organisation.objects.visible_to(user).filter(pk__in=ids))
 
 
 @require_GET
@@ -291,24 +302,24 @@ def assessment_list(request: HttpRequest) -> HttpResponse:
 def assessment_create(request: HttpRequest) -> HttpResponse:
     _require_supervise(request)
     user = _user(request)
-    raw = request.POST.get("year", "")
+    form = forms.SchemeCreateForm(
+        request.POST,
+        schemes=selectors.schemes_for(user),
+        units=Organisation.objects.visible_to(user),
+    )
+    if not form.is_valid():
+        _invalid(request, form)
+        return redirect("indicators:assessment_list")
+    data = form.cleaned_data
     try:
-        if not raw.isdigit() or not MIN_YEAR <= int(raw) <= MAX_YEAR:
-            raise ValidationError("年度不正确")
-        copy_from = request.POST.get("copy_from", "")
-        if copy_from.isdigit():
+        if data["copy_from"] is not None:
             scheme = services.scheme_copy(
-                actor=user,
-                from_scheme_id=int(copy_from),
-                year=int(raw),
-                title=request.POST.get("title", ""),
-            )
+                actor=user, from_scheme_id=data["copy_from"].pk, year=data["year"],
+                title=data["title"],
+            )  # fmt: skip
         else:
             scheme = services.scheme_create(
-                actor=user,
-                year=int(raw),
-                title=request.POST.get("title", ""),
-                units=_org_ids(request, user),
+                actor=user, year=data["year"], title=data["title"], units=list(data["units"])
             )
     except ValidationError as exc:
         _error(request, exc)
@@ -321,18 +332,13 @@ def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     _require_supervise(request)
     user = _user(request)
     scheme = selectors.scheme_for(user, pk)
-    results = selectors.results_for(user, scheme)
     return render(
         request,
         "indicators/assessment_detail.html",
         {
             "scheme": scheme,
             "items": scheme.items.select_related("indicator"),
-            "results": results,
-            "categories": [
-                (str(label), [r for r in results if r.category == value])
-                for value, label in UnitCategory.choices
-            ],
+            "rankings": [r for r in selectors.rankings_for(user, scheme) if r.results],
             "rules": Rule.choices,
             "applies": UnitCategory.choices,
             "indicators": [i for i in selectors.indicators_for(user) if scheme.year in i.years],
@@ -346,19 +352,37 @@ def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@require_GET
+def assessment_export(request: HttpRequest, pk: int) -> HttpResponse:
+    """The ranking as a print-ready .xlsx (one sheet per category)."""
+    _require_supervise(request)
+    user = _user(request)
+    scheme = selectors.scheme_for(user, pk)
+    today = timezone.localdate()
+    data = excel.ranking_xlsx(scheme, selectors.rankings_for(user, scheme), today)
+    response = HttpResponse(data, content_type=XLSX)
+    response["Content-Disposition"] = _attachment(f"{scheme.title}得分与排名_{today:%Y%m%d}.xlsx")
+    return response
+
+
 @require_POST
 def assessment_item_add(request: HttpRequest, pk: int) -> HttpResponse:
     _require_supervise(request)
-    raw = request.POST.get("indicator", "")
+    user = _user(request)
+    form = forms.ItemAddForm(request.POST, indicators=selectors.indicators_for(user))
+    if not form.is_valid():
+        _invalid(request, form)
+        return redirect("indicators:assessment", pk=pk)
+    data = form.cleaned_data
     try:
         services.scheme_item_add(
-            actor=_user(request),
+            actor=user,
             scheme_id=pk,
-            name=request.POST.get("name", ""),
-            points=request.POST.get("points"),
-            rule=request.POST.get("rule", ""),
-            indicator_id=int(raw) if raw.isdigit() else None,
-            applies_to=request.POST.get("applies_to", ""),
+            name=data["name"],
+            points=data["points"],
+            rule=data["rule"],
+            indicator_id=data["indicator"].pk if data["indicator"] else None,
+            applies_to=data["applies_to"],
         )
         messages.success(request, "已添加考核项目")
     except ValidationError as exc:
@@ -377,30 +401,25 @@ def assessment_item_remove(request: HttpRequest, pk: int, item: int) -> HttpResp
     return redirect("indicators:assessment", pk=pk)
 
 
-def _assessed_unit(request: HttpRequest) -> Organisation | None:
-    raw = request.POST.get("unit", "")
-    if not raw.isdigit():
-        return None
-    found: Organisation | None = (
-        Organisation.objects.visible_to(_user(request)).filter(pk=int(raw)).first()
-    )
-    return found
-
-
 @require_POST
 def assessment_score(request: HttpRequest, pk: int) -> HttpResponse:
     _require_supervise(request)
-    raw = request.POST.get("item", "")
-    unit = _assessed_unit(request)
+    user = _user(request)
+    scheme = selectors.scheme_for(user, pk)
+    form = forms.ScoreForm(
+        request.POST, items=scheme.items.all(), units=Organisation.objects.visible_to(user)
+    )
+    if not form.is_valid():
+        _invalid(request, form)
+        return redirect("indicators:assessment", pk=pk)
+    data = form.cleaned_data
     try:
-        if unit is None or not raw.isdigit():
-            raise ValidationError("请选择考核项目和单位")
         services.score_set(
-            actor=_user(request),
-            item_id=int(raw),
-            unit=unit,
-            score=request.POST.get("score"),
-            reason=request.POST.get("reason", ""),
+            actor=user,
+            item_id=data["item"].pk,
+            unit=data["unit"],
+            score=data["score"],
+            reason=data["reason"],
             files=_uploads(request),
         )
         messages.success(request, "已评分")
@@ -412,16 +431,19 @@ def assessment_score(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def assessment_deduct(request: HttpRequest, pk: int) -> HttpResponse:
     _require_supervise(request)
-    unit = _assessed_unit(request)
+    user = _user(request)
+    form = forms.DeductForm(request.POST, units=Organisation.objects.visible_to(user))
+    if not form.is_valid():
+        _invalid(request, form)
+        return redirect("indicators:assessment", pk=pk)
+    data = form.cleaned_data
     try:
-        if unit is None:
-            raise ValidationError("请选择被扣分的单位")
         services.deduction_add(
-            actor=_user(request),
+            actor=user,
             scheme_id=pk,
-            unit=unit,
-            points=request.POST.get("points"),
-            reason=request.POST.get("reason", ""),
+            unit=data["unit"],
+            points=data["points"],
+            reason=data["reason"],
             files=_uploads(request),
         )
         messages.success(request, "已记录扣分")
@@ -459,32 +481,28 @@ def report_years(request: HttpRequest) -> HttpResponse:
 def report_track(request: HttpRequest) -> HttpResponse:
     _require_supervise(request)
     user = _user(request)
-    plan_raw, year_raw = request.POST.get("plan", ""), request.POST.get("year", "")
-    plan = (
-        Plan.objects.visible_to(user).filter(pk=int(plan_raw)).first()
-        if plan_raw.isdigit()
-        else None
-    )
-    if plan is None or not year_raw.isdigit():
-        messages.error(request, "请选择方案和年度")
-    else:
-        services.annual_report_ensure(actor=user, plan=plan, year=int(year_raw))
-        messages.success(request, f"已登记{year_raw}年度报告的报送和公开期限")
+    form = forms.ReportTrackForm(request.POST, plans=Plan.objects.visible_to(user))
+    if not form.is_valid():
+        _invalid(request, form)
+        return redirect("indicators:report_years")
+    year = form.cleaned_data["year"]
+    try:
+        services.annual_report_ensure(actor=user, plan=form.cleaned_data["plan"], year=year)
+        messages.success(request, f"已登记{year}年度报告的报送和公开期限")
+    except ValidationError as exc:
+        _error(request, exc)
     return redirect("indicators:report_years")
 
 
 @require_POST
 def report_mark(request: HttpRequest, pk: int) -> HttpResponse:
     _require_supervise(request)
+    form = forms.ReportMarkForm(request.POST)
+    if not form.is_valid():
+        _invalid(request, form)
+        return redirect("indicators:report_years")
     try:
-        days: dict[str, date | None] = {}
-        for field in ("submitted_on", "published_on"):
-            raw = request.POST.get(field, "").strip()
-            try:
-                days[field] = date.fromisoformat(raw) if raw else None
-            except ValueError:
-                raise ValidationError("日期格式应为 YYYY-MM-DD") from None
-        services.annual_report_mark(actor=_user(request), report_id=pk, **days)
+        services.annual_report_mark(actor=_user(request), report_id=pk, **form.cleaned_data)
         messages.success(request, "已登记")
     except ValidationError as exc:
         _error(request, exc)

@@ -55,6 +55,9 @@ def test_the_supervisor_reads_the_dashboard_and_drills_into_a_number(live_server
     assert answer.locator("[data-value]").inner_text() == "50%"  # 1 of 2 owed a reply
     assert answer.locator("[data-status]").inner_text() == "未达标"
     assert page.locator("tr[data-indicator='3.1'] [data-status]").inner_text() == "无数据"
+    lecture_row = page.locator("tr[data-indicator='2.1']")  # owed by 3 units, 2 reported
+    assert lecture_row.locator("[data-status]").inner_text() == "未达标"
+    assert lecture_row.locator("[data-coverage]").inner_text() == "仅 2/3 个单位报送"
     assert page.locator("[data-deadlines]").is_visible()
     assert page.locator("svg.chart").count() >= 3
     screenshot(page, "indicators-dashboard")
@@ -68,4 +71,41 @@ def test_the_supervisor_reads_the_dashboard_and_drills_into_a_number(live_server
     page.goto(f"{live_server.url}/indicators/{lectures.pk}/?year=2026")
     assert page.locator("tr[data-unit='南城县人民政府']").inner_text().count("达标") == 1
     screenshot(page, "indicators-detail")
+    assert page.console_errors == []
+
+
+def test_the_supervisor_sees_a_provisional_ranking_and_downloads_it(live_server, page):
+    from openpyxl import load_workbook
+
+    from fazhi.indicators.models import Rule
+
+    world = build_world()
+    scheme = services.scheme_create(
+        actor=world.supervisor, year=2026, title="2026年度考核", units=[world.gov_a, world.gov_b]
+    )
+    item = services.scheme_item_add(
+        actor=world.supervisor, scheme_id=scheme.pk, name="法治督察问题整改", points="50",
+        rule=Rule.ASSESSOR,
+    )  # fmt: skip
+    services.score_set(
+        actor=world.supervisor, item_id=item.pk, unit=world.gov_a, score="45", reason="整改到位"
+    )
+
+    _login(page, live_server, "supervisor")
+    page.goto(f"{live_server.url}/indicators/assessment/{scheme.pk}/")
+    ranking = page.locator("[data-ranking='县（区）']")
+    assert (
+        "排名为暂定：1 个考核项尚未评分（共 50 分）"
+        in ranking.locator("[data-provisional]").inner_text()
+    )
+    assert ranking.locator("[data-state]").inner_text() == "暂定"
+    assert ranking.locator("tr[data-unit='临川区人民政府'] [data-rank]").inner_text() == "1"
+    assert ranking.locator("tr[data-unit='南城县人民政府'] [data-rank]").inner_text() == "未评分"
+    screenshot(page, "indicators-ranking")
+    with page.expect_download() as download:
+        page.click("[data-export]")
+    assert download.value.suggested_filename.endswith(".xlsx")
+    with open(download.value.path(), "rb") as saved:
+        ws = load_workbook(saved)["县（区）排名"]
+    assert ws["A1"].value == "2026年度考核 · 县（区）得分与排名（暂定）"
     assert page.console_errors == []

@@ -119,3 +119,26 @@ def test_the_report_carries_accepted_progress_and_not_returned_drafts(world):
         actor=world.supervisor, consolidation_id=summary.pk, accept=True
     )
     assert "临川区人民政府：全区负责人出庭率95%" in text()
+
+
+def test_rows_stored_with_control_characters_still_make_a_report(world):
+    # Rows written before input was checked (simulated through the ORM) may hold characters
+    # a .docx cannot: they are left out, the rest of the text is kept.
+    from fazhi.indicators.models import Indicator
+    from fazhi.plans.models import Chapter, Measure, Plan
+
+    plan = import_plan(world)
+    Plan.objects.filter(pk=plan.pk).update(title=plan.title + "\x07")
+    Chapter.objects.filter(plan=plan).update(title="推进政务公开\x0b")
+    Measure.objects.filter(plan=plan, number=1).update(title="推进\x1b政务公开")
+    Indicator.objects.filter(plan=plan, code="2.1").update(name="法治专题讲座\x08期数")
+    response = client_for(world.supervisor).get(
+        reverse("indicators:report_docx", args=[plan.pk, 2025])
+    )
+    assert response.status_code == 200
+    doc = Document(io.BytesIO(response.content))
+    text = "\n".join(p.text for p in doc.paragraphs)
+    cells = [c.text for row in doc.tables[0].rows for c in row.cells]
+    assert "（一）推进政务公开" in text
+    assert "1.推进政务公开" in text
+    assert "法治专题讲座期数" in cells
