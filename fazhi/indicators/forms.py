@@ -15,6 +15,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from fazhi.core import dates
+from fazhi.core.forms import Form
 from fazhi.core.params import int_param
 from fazhi.indicators import services
 from fazhi.indicators.models import Rule, UnitCategory
@@ -118,7 +119,7 @@ def _text(label: str, *, required: bool = False) -> forms.CharField:
     )
 
 
-class FigureForm(forms.Form):
+class FigureForm(Form):
     value = _figure("数值")
     numerator = _figure("分子")
     denominator = _figure("分母")
@@ -139,16 +140,16 @@ class ValueReviseForm(FigureForm):
     next = forms.CharField(required=False, max_length=2000)
 
 
-class YearCloseForm(forms.Form):
+class YearCloseForm(Form):
     year = YearField()
     note = _text("说明")
 
 
-class PublishForm(forms.Form):
+class PublishForm(Form):
     statement = _text("公开说明", required=True)
 
 
-class SchemeCreateForm(forms.Form):
+class SchemeCreateForm(Form):
     year = YearField()
     title = _text("考核方案名称", required=True)
     copy_from = RowField(label="要复制的考核方案", queryset=None, required=False)
@@ -160,7 +161,7 @@ class SchemeCreateForm(forms.Form):
         self.fields["units"].queryset = units  # type: ignore[attr-defined]
 
 
-class ItemAddForm(forms.Form):
+class ItemAddForm(Form):
     name = _text("考核内容", required=True)
     points = _figure("分值")
     rule = forms.ChoiceField(
@@ -179,7 +180,7 @@ class ItemAddForm(forms.Form):
         self.fields["indicator"].queryset = indicators  # type: ignore[attr-defined]
 
 
-class ScoreForm(forms.Form):
+class ScoreForm(Form):
     item = RowField(label="考核项目", queryset=None)
     unit = RowField(label="单位", queryset=None)
     score = _figure("得分")
@@ -191,7 +192,7 @@ class ScoreForm(forms.Form):
         self.fields["unit"].queryset = units  # type: ignore[attr-defined]
 
 
-class DeductForm(forms.Form):
+class DeductForm(Form):
     unit = RowField(label="被扣分的单位", queryset=None)
     points = _figure("扣分")
     reason = _text("扣分理由")
@@ -201,7 +202,7 @@ class DeductForm(forms.Form):
         self.fields["unit"].queryset = units  # type: ignore[attr-defined]
 
 
-class ReportTrackForm(forms.Form):
+class ReportTrackForm(Form):
     plan = RowField(label="方案", queryset=None)
     year = YearField()
 
@@ -210,7 +211,7 @@ class ReportTrackForm(forms.Form):
         self.fields["plan"].queryset = plans  # type: ignore[attr-defined]
 
 
-class ReportMarkForm(forms.Form):
+class ReportMarkForm(Form):
     submitted_on = DayField(label="报送日期", required=False)
     published_on = DayField(label="公开日期", required=False)
 
