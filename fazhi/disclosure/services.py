@@ -14,13 +14,11 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
-from stdnum.cn import ric
-from stdnum.exceptions import ValidationError as StdnumError
 
 from fazhi.core import audit
 from fazhi.core.models import Organisation, Permission, User
 from fazhi.core.services import _require
-from fazhi.core.validators import validate_uscc
+from fazhi.core.validators import validate_phone, validate_ric, validate_uscc
 from fazhi.disclosure import procedure as proc
 from fazhi.disclosure.models import (
     ApplicantType,
@@ -144,8 +142,11 @@ class Application:
             errors.append("请填写申请人姓名或者名称（条例第二十九条）")
         if not (phone or email or address):
             errors.append("请至少填写一种联系方式：联系电话、电子邮箱或通信地址（条例第二十九条）")
-        if phone and not re.fullmatch(r"[0-9+\- ()]{7,20}", phone):
-            errors.append("联系电话格式不正确")
+        if phone:
+            try:
+                phone = validate_phone(phone)
+            except ValidationError as exc:
+                errors.extend(exc.messages)
         if email and not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", email):
             errors.append("电子邮箱格式不正确")
         if len(description) < 4:
@@ -155,9 +156,9 @@ class Application:
         if id_number:
             if self.applicant_type == ApplicantType.PERSON:
                 try:
-                    ric.validate(id_number)
-                except StdnumError:
-                    errors.append("身份证号码校验未通过，请核对")
+                    id_number = validate_ric(id_number)
+                except ValidationError as exc:
+                    errors.extend(exc.messages)
             else:
                 try:
                     validate_uscc(id_number)

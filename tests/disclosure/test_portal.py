@@ -114,3 +114,10 @@ def test_the_citizen_supplies_the_correction_and_sees_the_reply(world, desk):
     assert (
         "文昌里小区" in client_for(world.clerk_a).get(f"/cases/{created.case_id}/").content.decode()
     )
+
+
+def test_it_refuses_a_phone_of_only_dashes_whose_code_could_never_be_used(world, desk):
+    response = _submit(Client(), world, phone="-----------")
+    assert response.status_code == 400
+    assert "联系电话格式不正确" in response.content.decode()
+    assert DisclosureRequest.objects.count() == 0
