@@ -6,7 +6,6 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
-import unicodedata
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -18,6 +17,7 @@ from django.utils import timezone
 from fazhi.core import audit
 from fazhi.core.models import Organisation, Permission, User
 from fazhi.core.services import _require
+from fazhi.core.text import compact, control_message, normalise, tidy
 from fazhi.core.validators import validate_phone, validate_ric, validate_uscc
 from fazhi.disclosure import procedure as proc
 from fazhi.disclosure.models import (
@@ -38,15 +38,7 @@ MAX_DESCRIPTION = 5000
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud over the phone
 
 
-# --- text and codes ---------------------------------------------------------------------
-
-_INVISIBLE = re.compile(r"[\u200b-\u200f\u2060\ufeff]")
-
-
-def _clean(text: str | None) -> str:
-    """NFKC (full-width letters and digits to half-width), no zero-width characters."""
-    value = unicodedata.normalize("NFKC", text or "").replace("\xa0", " ")
-    return _INVISIBLE.sub("", value).strip()
+# --- codes ---------------------------------------------------------------------------
 
 
 def new_query_code() -> str:
@@ -55,7 +47,7 @@ def new_query_code() -> str:
 
 
 def normalise_code(value: str) -> str:
-    raw = re.sub(r"[^0-9A-Z]", "", _clean(value).upper())
+    raw = re.sub(r"[^0-9A-Z]", "", normalise(value or "").upper())
     return f"{raw[:5]}-{raw[5:]}" if len(raw) == 10 else raw
 
 
@@ -129,13 +121,27 @@ class Application:
     form: str = ""
 
     def checked(self) -> Application:
-        name = _clean(self.applicant_name)
-        description = _clean(self.description)
-        phone = _clean(self.phone)
-        email = _clean(self.email)
-        address = _clean(self.address)
-        id_number = _clean(self.id_number).upper()
+        """The application as it will be stored, or every problem at once (Chinese).
+
+        Text is kept as typed (core.text.tidy: full-width punctuation stays); the phone, the
+        ID number and the email address are identifiers and are width-folded.
+        """
         errors: list[str] = []
+
+        def typed(value: str, label: str) -> str:
+            text = tidy(value)
+            message = control_message(text, label)
+            if message:
+                errors.append(message)
+            return text
+
+        name = typed(self.applicant_name, "申请人姓名或者名称")
+        description = typed(self.description, "所需信息描述")
+        address = typed(self.address, "通信地址")
+        form = typed(self.form, "获取信息的方式")
+        phone = tidy(self.phone)
+        email = normalise(typed(self.email, "电子邮箱"))
+        id_number = tidy(self.id_number)
         if self.applicant_type not in ApplicantType.values:
             errors.append("请选择申请人类型")
         if not name:
@@ -154,28 +160,27 @@ class Application:
         if len(description) > MAX_DESCRIPTION:
             errors.append(f"所需信息描述不能超过 {MAX_DESCRIPTION} 字")
         if id_number:
-            if self.applicant_type == ApplicantType.PERSON:
-                try:
+            try:
+                if self.applicant_type == ApplicantType.PERSON:
                     id_number = validate_ric(id_number)
-                except ValidationError as exc:
-                    errors.extend(exc.messages)
-            else:
-                try:
-                    validate_uscc(id_number)
-                except ValidationError:
-                    errors.append("统一社会信用代码校验未通过，请核对")
+                else:
+                    id_number = validate_uscc(compact(id_number).upper())
+            except ValidationError as exc:
+                errors.extend(exc.messages)
         if errors:
             raise ValidationError(errors)
         return Application(
             applicant_type=self.applicant_type, applicant_name=name[:128],
             description=description, phone=phone, email=email, address=address[:255],
-            id_number=id_number, form=_clean(self.form)[:64],
+            id_number=id_number, form=form[:64],
         )  # fmt: skip
 
     def fingerprint(self, unit: Organisation) -> str:
+        """The same application typed twice compares equal: width and spaces do not count."""
         key = "|".join(
-            (str(unit.pk), self.applicant_name, self.phone, self.email,
-             re.sub(r"\s+", "", self.description))
+            compact(part)
+            for part in (str(unit.pk), self.applicant_name, self.phone, self.email,
+                         self.description)
         )  # fmt: skip
         return hashlib.sha256(key.encode("utf-8")).hexdigest()
 
@@ -354,7 +359,7 @@ def disclosure_supply(
     """The applicant supplies the 补正 on the portal (identity already proved by the caller)."""
     return engine_services.case_act(
         actor=None, case_id=request.case_id, action="supply", on=timezone.localdate(),
-        version=None, inputs={"text": _clean(text)}, uploads=[attachment] if attachment else None,
+        version=None, inputs={"text": text}, uploads=[attachment] if attachment else None,
         actor_name=f"申请人 {request.applicant_name}",
     )  # fmt: skip
 

@@ -19,6 +19,7 @@ from django.utils import timezone
 from fazhi.core import audit, crypto
 from fazhi.core.models import Organisation, Permission, User
 from fazhi.core.services import _require
+from fazhi.core.text import check_plain, tidy
 from fazhi.procedures import documents as docs
 from fazhi.procedures import engine
 from fazhi.procedures.models import (
@@ -176,7 +177,7 @@ def _check_inputs(
             continue
         value = inputs.get(spec.name)
         if isinstance(value, str):
-            value = value.strip()
+            value = check_plain(tidy(value), spec.label)
         if value in (None, ""):
             if spec.required:
                 raise ValidationError(f"请填写“{spec.label}”")

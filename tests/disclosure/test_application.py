@@ -8,8 +8,9 @@ from django.core.exceptions import ValidationError
 
 from fazhi.core.validators import validate_phone, validate_ric
 from fazhi.disclosure.models import DisclosureRequest
+from fazhi.procedures.documents import document_text
 from tests.conftest import client_for
-from tests.disclosure.helpers import D, fresh, register
+from tests.disclosure.helpers import D, act, fresh, register
 
 pytestmark = pytest.mark.django_db
 
@@ -90,3 +91,55 @@ def test_the_office_intake_refuses_a_phone_of_dashes(world):
     with pytest.raises(ValidationError, match="联系电话格式不正确"):
         register(world, on=D(2026, 9, 28), phone="----------")
     assert not DisclosureRequest.objects.exists()
+
+
+TYPED = "关于《临川区２０２５年预算》（草案）的说明：第一、二部分；附表１—３"
+
+
+def test_the_application_is_stored_as_the_applicant_typed_it(world):
+    created = register(
+        world, on=D(2026, 9, 28), description=TYPED, applicant_name="欧阳·明（代理人）",
+        address="临川区赣东大道１号，３栋",
+    )  # fmt: skip
+    row = fresh(created)
+    assert row.description == TYPED
+    assert row.applicant_name == "欧阳·明（代理人）"
+    assert row.address == "临川区赣东大道１号，３栋"
+
+
+def test_identifiers_are_width_folded_for_matching(world):
+    created = register(
+        world,
+        on=D(2026, 9, 28),
+        phone="１３９０７９４５６７８",
+        id_number=LINCHUAN_1985[:-1] + "３",
+    )
+    row = fresh(created)
+    assert (row.phone, row.phone_last4, row.id_number) == ("13907945678", "5678", LINCHUAN_1985)
+
+
+def test_a_control_character_in_the_application_is_refused_with_a_message(world):
+    with pytest.raises(ValidationError, match="控制字符") as refused:
+        register(world, on=D(2026, 9, 28), description="临川区预算\x0b执行情况")
+    assert "所需信息" in str(refused.value)
+    assert not DisclosureRequest.objects.exists()
+
+
+def test_a_document_is_generated_from_a_row_stored_with_control_characters(world):
+    created = register(world, on=D(2026, 9, 28))
+    # As a version before the input check could have stored it.
+    DisclosureRequest.objects.filter(pk=created.pk).update(
+        applicant_name="李\x01明", description="临川区\x0b预算"
+    )
+    act(world, created, "reply", D(2026, 10, 9), reply_type="public", reply_text="予以公开。")
+    reply = fresh(created).case.documents.get(kind="disclosure.reply")
+    text = document_text(bytes(reply.content))
+    assert "李明" in text
+    assert "临川区预算" in text
+
+
+def test_a_control_character_in_a_staff_step_is_refused_with_a_message(world):
+    created = register(world, on=D(2026, 9, 28))
+    with pytest.raises(ValidationError, match="“答复内容”含有不可见的控制字符"):
+        act(world, created, "reply", D(2026, 10, 9), reply_type="public", reply_text="予以\x1f公开")
+    assert fresh(created).case.state == "received"
