@@ -134,7 +134,8 @@ class DisclosureRequest(ScopedModel):
         ]
 
     def __str__(self) -> str:
-        return self.case.number or f"网上申请 {self.query_code}"
+        # Not the query code: this text goes into audit events (object_repr).
+        return self.case.number or f"网上申请（待确认收到）#{self.pk}"
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         digits = "".join(ch for ch in self.phone if ch.isdigit())

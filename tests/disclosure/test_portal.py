@@ -124,7 +124,10 @@ def test_it_refuses_a_phone_of_only_dashes_whose_code_could_never_be_used(world,
 
 
 def test_the_same_request_typed_in_full_width_is_still_a_duplicate(world, desk):
-    assert _submit(Client(), world, description="临川区２０２６年老旧小区改造项目清单").status_code == 302
+    assert (
+        _submit(Client(), world, description="临川区２０２６年老旧小区改造项目清单").status_code
+        == 302
+    )
     again = _submit(Client(), world, description="临川区2026年 老旧小区改造项目清单")
     assert again.status_code == 400
     assert "请勿重复提交" in again.content.decode()
