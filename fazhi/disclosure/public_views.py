@@ -4,7 +4,8 @@ documents, supply the 补正.
 Who may see a request: whoever holds its query code AND the last four digits of the phone
 number given in it. A correct pair grants the browser session access to that one request
 (the session is what the status page checks); the code alone, e.g. from a forwarded URL,
-shows nothing. Failed look-ups are counted per code and stop after ten an hour.
+shows nothing. Failed look-ups are counted in the database per (code, address), per address
+and per code (services.LOOKUP_LIMITS) and audited.
 """
 
 from __future__ import annotations
@@ -13,7 +14,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -21,13 +21,13 @@ from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from fazhi.core.middleware import client_ip
 from fazhi.disclosure import selectors, services, uploads
 from fazhi.disclosure.forms import LookupForm, PublicApplicationForm, SupplyForm
 from fazhi.disclosure.models import DisclosureRequest
 from fazhi.disclosure.procedure import CORRECTION, PROCEDURE
 
 SESSION_KEY = "disclosure_access"
-MAX_FAILURES = 10
 
 
 def _grant(request: HttpRequest, found: DisclosureRequest) -> None:
@@ -113,17 +113,16 @@ def lookup(request: HttpRequest) -> HttpResponse:
     form = LookupForm(request.POST or None, initial={"code": request.GET.get("code", "")[:16]})
     error = ""
     if request.method == "POST" and form.is_valid():
-        code = services.normalise_code(form.cleaned_data["code"])
-        key = f"disclosure-lookup-fail:{code}"
-        if int(cache.get(key, 0)) >= MAX_FAILURES:
-            error = "该查询码的查询失败次数过多，请一小时后再试，或联系受理机关"
+        try:
+            found = services.disclosure_lookup(
+                code=form.cleaned_data["code"], phone_last4=form.cleaned_data["phone_last4"],
+                address=client_ip(request),
+            )  # fmt: skip
+        except ValidationError as exc:
+            error = "；".join(exc.messages)
         else:
-            found = services.applicant_request(code, form.cleaned_data["phone_last4"])
-            if found is not None:
-                _grant(request, found)
-                return redirect("disclosure_public:status", code=found.query_code)
-            cache.set(key, int(cache.get(key, 0)) + 1, 3600)
-            error = "查询码或电话号码后四位不正确"
+            _grant(request, found)
+            return redirect("disclosure_public:status", code=found.query_code)
     return render(
         request,
         "disclosure/public/lookup.html",

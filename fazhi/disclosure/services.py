@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 import secrets
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -26,6 +26,7 @@ from fazhi.disclosure.models import (
     DisclosureDesk,
     DisclosureRequest,
     LetterKind,
+    LookupFailure,
     Outcome,
     ReplyType,
 )
@@ -36,6 +37,7 @@ from fazhi.procedures.services import Upload
 DUPLICATE_WINDOW = timedelta(minutes=1)
 MAX_DESCRIPTION = 5000
 FINGERPRINT_SALT = "fazhi.disclosure.fingerprint"
+CODE_REF_SALT = "fazhi.disclosure.code_ref"
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud over the phone
 
 
@@ -340,22 +342,132 @@ def disclosure_act(
     )  # fmt: skip
 
 
-def applicant_request(code: str, phone_last4: str) -> DisclosureRequest | None:
-    """The request whose query code and phone match; None otherwise (never says which failed)."""
-    code = normalise_code(code)
-    last4 = re.sub(r"\D", "", phone_last4 or "")
-    if len(code) != 11 or len(last4) != 4:
-        return None
+# --- the applicant's status look-up ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LookupLimits:
+    """How many failed look-ups are let through, counted in the database (LookupFailure).
+
+    Per (code, address) a typist who mistook a digit has room; per address a guesser
+    trying many codes is stopped; per code a guesser with many addresses is stopped at a
+    ceiling well above what one address may do, so that whoever holds a code cannot lock
+    the applicant out from one address: the applicant, elsewhere, still gets in.
+    """
+
+    per_code_and_address: int = 10
+    per_code_and_address_window: timedelta = timedelta(days=1)
+    per_address: int = 20
+    per_address_window: timedelta = timedelta(hours=1)
+    per_code: int = 50
+    per_code_window: timedelta = timedelta(days=1)
+
+    @property
+    def longest_window(self) -> timedelta:
+        return max(self.per_code_and_address_window, self.per_address_window,
+                   self.per_code_window)  # fmt: skip
+
+
+LOOKUP_LIMITS = LookupLimits()
+LOOKUP_WRONG = "查询码或电话号码后四位不正确"
+
+
+def code_ref(code: str) -> str:
+    """A keyed hash of a query code, for counting and auditing failed look-ups without
+    keeping the code; an investigator holding a code computes its ref with this."""
+    return salted_hmac(CODE_REF_SALT, normalise_code(code), algorithm="sha256").hexdigest()[:16]
+
+
+def _lifted_at(failures: Any, limit: int, window: timedelta) -> datetime | None:
+    """When ``limit`` failures within ``window`` stop counting, or None if fewer were made."""
+    nth = failures.order_by("-at").values_list("at", flat=True)[limit - 1 : limit]
+    found = list(nth)
+    return found[0] + window if found else None
+
+
+def _lookup_refusal(ref: str, address: str, now: datetime) -> tuple[str, str]:
+    """(reason, Chinese message) when this look-up is not let through at all."""
+    limits = LOOKUP_LIMITS
+    recent = LookupFailure.objects.filter(at__gt=now - limits.longest_window)
+
+    def shown(at: datetime) -> str:
+        return timezone.localtime(at).strftime("%Y-%m-%d %H:%M")
+
+    lifted = _lifted_at(
+        recent.filter(code_ref=ref, address=address,
+                      at__gt=now - limits.per_code_and_address_window),
+        limits.per_code_and_address, limits.per_code_and_address_window,
+    )  # fmt: skip
+    if lifted is not None:
+        return "code_and_address", (
+            f"该查询码的查询失败次数过多，请于 {shown(lifted)} 后再试；"
+            "如不记得登记的电话号码，请联系受理机关"
+        )
+    lifted = _lifted_at(
+        recent.filter(address=address, at__gt=now - limits.per_address_window),
+        limits.per_address, limits.per_address_window,
+    )  # fmt: skip
+    if lifted is not None:
+        return "address", f"本网络地址的查询失败次数过多，请于 {shown(lifted)} 后再试"
+    lifted = _lifted_at(
+        recent.filter(code_ref=ref, at__gt=now - limits.per_code_window),
+        limits.per_code, limits.per_code_window,
+    )  # fmt: skip
+    if lifted is not None:
+        return "code", (
+            f"该查询码的查询失败次数过多，网上查询暂停至 {shown(lifted)}；"
+            "请联系受理机关查询办理进度"
+        )
+    return "", ""
+
+
+def disclosure_lookup(*, code: str, phone_last4: str, address: str) -> DisclosureRequest:
+    """The request whose query code and phone match, for the portal's status page.
+
+    Refused (ValidationError, never saying which half was wrong) when they do not match, or
+    before checking when too many look-ups failed (LOOKUP_LIMITS). Every failure is counted
+    in the database and audited with the code's ref, never the code or the digits tried.
+    """
+    now = timezone.now()
+    address = address[:45]
+    ref = code_ref(code)
+    reason, message = _lookup_refusal(ref, address, now)
+    if reason:
+        with transaction.atomic():
+            audit.record(
+                action="disclosure.lookup_refused", actor_name="公众", ip=address,
+                object_type="disclosure.disclosurerequest", after={"code": ref, "limit": reason},
+            )  # fmt: skip
+        raise ValidationError(message)
+    normalised = normalise_code(code)
     found: DisclosureRequest | None = (
-        DisclosureRequest.objects.select_related("case").filter(query_code=code).first()
+        DisclosureRequest.objects.select_related("case").filter(query_code=normalised).first()
     )
+    last4 = re.sub(r"[^0-9]", "", normalise(phone_last4 or ""))
     if (
-        found is None
-        or not found.phone_last4
-        or not secrets.compare_digest(found.phone_last4, last4)
+        found is not None
+        and len(last4) == 4
+        and found.phone_last4
+        and secrets.compare_digest(found.phone_last4, last4)
     ):
-        return None
-    return found
+        return found
+    with transaction.atomic():
+        LookupFailure.objects.create(code_ref=ref, address=address, at=now)
+        audit.record(
+            action="disclosure.lookup_failed", actor_name="公众", ip=address,
+            object_type="disclosure.disclosurerequest",
+            # Which request someone is trying, when the code exists (not its number or code).
+            object_id=str(found.pk) if found is not None else "",
+            after={"code": ref},
+        )  # fmt: skip
+    raise ValidationError(LOOKUP_WRONG)
+
+
+def lookup_failures_clean(today: date | None = None) -> int:
+    """`fazhi tick`: failures older than the longest window count no more; remove them."""
+    old = LookupFailure.objects.filter(at__lt=timezone.now() - LOOKUP_LIMITS.longest_window)
+    deleted, _ = old.delete()
+    return deleted
 
 
 def disclosure_supply(
