@@ -5,7 +5,8 @@ Who may see a request: whoever holds its query code AND the last four digits of 
 number given in it. A correct pair grants the browser session access to that one request
 (the session is what the status page checks); the code alone, e.g. from a forwarded URL,
 shows nothing. Failed look-ups are counted in the database per (code, address), per address
-and per code (services.LOOKUP_LIMITS) and audited.
+and per code (services.LOOKUP_LIMITS) and audited. Every page here shows or takes an
+applicant's personal data, so none may be cached (never_cache: Cache-Control: no-store).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -54,6 +56,7 @@ def _desks() -> list[tuple[int, str]]:
 
 
 @login_not_required
+@never_cache
 @csrf_exempt  # checked below, once the size-limiting upload handler is in place
 @require_http_methods(["GET", "POST"])
 def apply(request: HttpRequest) -> HttpResponse:
@@ -98,6 +101,7 @@ def _apply_page(
 
 
 @login_not_required
+@never_cache
 @require_GET
 def submitted(request: HttpRequest) -> HttpResponse:
     code = request.session.get("disclosure_submitted", "")
@@ -108,6 +112,7 @@ def submitted(request: HttpRequest) -> HttpResponse:
 
 
 @login_not_required
+@never_cache
 @require_http_methods(["GET", "POST"])
 def lookup(request: HttpRequest) -> HttpResponse:
     form = LookupForm(request.POST or None, initial={"code": request.GET.get("code", "")[:16]})
@@ -132,6 +137,7 @@ def lookup(request: HttpRequest) -> HttpResponse:
 
 
 @login_not_required
+@never_cache
 @require_GET
 def status(request: HttpRequest, code: str) -> HttpResponse:
     found = _granted(request, code)
@@ -165,6 +171,7 @@ def _status_context(found: DisclosureRequest, form: SupplyForm | None = None) ->
 
 
 @login_not_required
+@never_cache
 @require_GET
 def status_document(request: HttpRequest, code: str, doc: int) -> HttpResponse:
     found = _granted(request, code)
@@ -179,6 +186,7 @@ def status_document(request: HttpRequest, code: str, doc: int) -> HttpResponse:
 
 
 @login_not_required
+@never_cache
 @csrf_exempt  # checked below, once the size-limiting upload handler is in place
 @require_POST
 def supply(request: HttpRequest, code: str) -> HttpResponse:
