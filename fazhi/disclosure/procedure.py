@@ -214,7 +214,7 @@ PROCEDURE = engine.Procedure(
 
 
 def _detail_url(case: Case) -> str:
-    return reverse("disclosure:detail", args=[case.pk])
+    return reverse("disclosure:detail", args=[case.disclosure.pk])  # the request's id
 
 
 def _on_event(case: Case, event: CaseEvent, inputs: dict[str, Any]) -> None:

@@ -224,7 +224,7 @@ def disclosure_register(
     uploads: list[Upload] | None = None,
 ) -> DisclosureRequest:
     """The office registers a request received in person, by letter, online or by fax."""
-    _require(actor, Permission.HANDLE_CASES)
+    engine_services.check_open(actor=actor, procedure=proc.CODE, action="register", unit=unit)
     app = application.checked()
     received_on, basis = receipt_date(
         channel=channel, submitted_on=submitted_on, letter_kind=letter_kind,
