@@ -73,11 +73,14 @@ def unseal(value: str) -> str:
         raise SealError("加密字段无法解密：密钥（FAZHI_FIELD_KEY）不对或数据被改动") from exc
 
 
+MASK = "******"
+
+
 def mask(text: str) -> str:
-    """What a log or a timeline may show of a sensitive value: its last four characters."""
-    if not text:
-        return ""
-    return "*" * max(len(text) - 4, 4) + text[-4:] if len(text) > 4 else "****"
+    """What a log or a timeline may show of a sensitive value: that one was given, nothing
+    of it. Not even the last four digits: with a disclosure query code those are the
+    applicant's portal credential."""
+    return MASK if text else ""
 
 
 def masked(value: str) -> str:

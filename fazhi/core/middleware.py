@@ -1,4 +1,5 @@
-"""Request log, security headers, and a Chinese 503 page when the database is down."""
+"""Request log, security headers, no caching of personal pages, and a Chinese 503 page when
+the database is down."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from django.contrib.auth import middleware as auth_middleware
 from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.loader import render_to_string
+from django.utils.cache import add_never_cache_headers
 
 from fazhi.core.audit import current_ip
 
@@ -129,3 +131,21 @@ class LoginRequiredMiddleware(auth_middleware.LoginRequiredMiddleware):
         if settings.SESSION_COOKIE_NAME in request.COOKIES:
             messages.info(request, "登录已超时，请重新登录。")
         return super().handle_no_permission(request, view_func)
+
+
+class NoStoreMiddleware:
+    """Nothing shown to a logged-in user is kept by a browser or proxy cache: every such
+    page and download may hold personal data (Cache-Control: no-store, Django's
+    add_never_cache_headers). Public pages that show a request mark themselves with
+    never_cache. Static files are served by WhiteNoise before this runs and keep their
+    long cache."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            add_never_cache_headers(response)
+        return response

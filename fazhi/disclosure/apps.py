@@ -19,7 +19,7 @@ class DisclosureConfig(AppConfig):
         from fazhi.core import nav
         from fazhi.core.models import Permission
         from fazhi.disclosure.procedure import PROCEDURE
-        from fazhi.disclosure.services import disclosure_expire_corrections
+        from fazhi.disclosure.services import disclosure_expire_corrections, lookup_failures_clean
         from fazhi.procedures import engine
         from fazhi.procedures.documents import register_template
 
@@ -35,6 +35,10 @@ class DisclosureConfig(AppConfig):
         engine.register_tick(
             "disclosure.abandon",
             lambda today: f"逾期未补正视为放弃：{disclosure_expire_corrections(today)} 件",
+        )
+        engine.register_tick(
+            "disclosure.lookup_failures",
+            lambda today: f"清理过期的查询失败记录：{lookup_failures_clean(today)} 条",
         )
         post_migrate.connect(_seed_rule, sender=self)
 

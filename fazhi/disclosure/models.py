@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from django.db import models
+from django.utils import timezone
 
 from fazhi.core.crypto import SealedField
 from fazhi.core.scoping import ScopedModel
@@ -134,9 +135,33 @@ class DisclosureRequest(ScopedModel):
         ]
 
     def __str__(self) -> str:
-        return self.case.number or f"网上申请 {self.query_code}"
+        # Not the query code: this text goes into audit events (object_repr).
+        return self.case.number or f"网上申请（待确认收到）#{self.pk}"
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         digits = "".join(ch for ch in self.phone if ch.isdigit())
         self.phone_last4 = digits[-4:]
         super().save(*args, **kwargs)
+
+
+class LookupFailure(models.Model):
+    """One failed status look-up on the portal: counted per (code, address), per address and
+    per code by services.disclosure_lookup, in the database so that every worker and every
+    restart sees the same counts. Neither the code nor the digits tried are kept: ``code_ref``
+    is a keyed hash of the code (services.code_ref). Removed by the daily tick."""
+
+    code_ref = models.CharField(max_length=16)
+    address = models.CharField(max_length=45)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = "查询失败记录"
+        verbose_name_plural = "查询失败记录"
+        indexes: ClassVar[list[models.Index]] = [
+            models.Index(fields=["address", "at"], name="disclosure_lookup_addr_idx"),
+            models.Index(fields=["code_ref", "at"], name="disclosure_lookup_code_idx"),
+            models.Index(fields=["at"], name="disclosure_lookup_at_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.address} {self.at:%Y-%m-%d %H:%M}"

@@ -33,7 +33,8 @@ ACTIVE = (RECEIVED, CORRECTION, CONSULTING)
 
 # The application as received: recorded in the opening event and copied to DisclosureRequest.
 APPLICATION_INPUTS = (
-    In("query_code", "查询码", on_form=False),
+    # With the phone's last four digits, the applicant's credential on the portal.
+    In("query_code", "查询码", on_form=False, sensitive=True),
     In("channel", "申请方式", on_form=False),
     In("letter_kind", "信函类型", required=False, on_form=False),
     In("submitted_on", "提交（到达）日期", kind="date", on_form=False),
@@ -46,7 +47,7 @@ APPLICATION_INPUTS = (
     In("address", "通信地址", required=False, on_form=False),
     In("description", "所需信息描述", kind="textarea", on_form=False),
     In("form", "获取信息的方式", required=False, on_form=False),
-    In("fingerprint", "指纹", on_form=False),
+    In("fingerprint", "指纹", on_form=False, sensitive=True),
 )
 
 
@@ -213,7 +214,7 @@ PROCEDURE = engine.Procedure(
 
 
 def _detail_url(case: Case) -> str:
-    return reverse("disclosure:detail", args=[case.pk])
+    return reverse("disclosure:detail", args=[case.disclosure.pk])  # the request's id
 
 
 def _on_event(case: Case, event: CaseEvent, inputs: dict[str, Any]) -> None:

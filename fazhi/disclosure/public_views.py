@@ -4,7 +4,9 @@ documents, supply the 补正.
 Who may see a request: whoever holds its query code AND the last four digits of the phone
 number given in it. A correct pair grants the browser session access to that one request
 (the session is what the status page checks); the code alone, e.g. from a forwarded URL,
-shows nothing. Failed look-ups are counted per code and stop after ten an hour.
+shows nothing. Failed look-ups are counted in the database per (code, address), per address
+and per code (services.LOOKUP_LIMITS) and audited. Every page here shows or takes an
+applicant's personal data, so none may be cached (never_cache: Cache-Control: no-store).
 """
 
 from __future__ import annotations
@@ -13,21 +15,21 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from fazhi.core.middleware import client_ip
 from fazhi.disclosure import selectors, services, uploads
 from fazhi.disclosure.forms import LookupForm, PublicApplicationForm, SupplyForm
 from fazhi.disclosure.models import DisclosureRequest
 from fazhi.disclosure.procedure import CORRECTION, PROCEDURE
 
 SESSION_KEY = "disclosure_access"
-MAX_FAILURES = 10
 
 
 def _grant(request: HttpRequest, found: DisclosureRequest) -> None:
@@ -54,6 +56,7 @@ def _desks() -> list[tuple[int, str]]:
 
 
 @login_not_required
+@never_cache
 @csrf_exempt  # checked below, once the size-limiting upload handler is in place
 @require_http_methods(["GET", "POST"])
 def apply(request: HttpRequest) -> HttpResponse:
@@ -98,6 +101,7 @@ def _apply_page(
 
 
 @login_not_required
+@never_cache
 @require_GET
 def submitted(request: HttpRequest) -> HttpResponse:
     code = request.session.get("disclosure_submitted", "")
@@ -108,22 +112,22 @@ def submitted(request: HttpRequest) -> HttpResponse:
 
 
 @login_not_required
+@never_cache
 @require_http_methods(["GET", "POST"])
 def lookup(request: HttpRequest) -> HttpResponse:
     form = LookupForm(request.POST or None, initial={"code": request.GET.get("code", "")[:16]})
     error = ""
     if request.method == "POST" and form.is_valid():
-        code = services.normalise_code(form.cleaned_data["code"])
-        key = f"disclosure-lookup-fail:{code}"
-        if int(cache.get(key, 0)) >= MAX_FAILURES:
-            error = "该查询码的查询失败次数过多，请一小时后再试，或联系受理机关"
+        try:
+            found = services.disclosure_lookup(
+                code=form.cleaned_data["code"], phone_last4=form.cleaned_data["phone_last4"],
+                address=client_ip(request),
+            )  # fmt: skip
+        except ValidationError as exc:
+            error = "；".join(exc.messages)
         else:
-            found = services.applicant_request(code, form.cleaned_data["phone_last4"])
-            if found is not None:
-                _grant(request, found)
-                return redirect("disclosure_public:status", code=found.query_code)
-            cache.set(key, int(cache.get(key, 0)) + 1, 3600)
-            error = "查询码或电话号码后四位不正确"
+            _grant(request, found)
+            return redirect("disclosure_public:status", code=found.query_code)
     return render(
         request,
         "disclosure/public/lookup.html",
@@ -133,6 +137,7 @@ def lookup(request: HttpRequest) -> HttpResponse:
 
 
 @login_not_required
+@never_cache
 @require_GET
 def status(request: HttpRequest, code: str) -> HttpResponse:
     found = _granted(request, code)
@@ -166,6 +171,7 @@ def _status_context(found: DisclosureRequest, form: SupplyForm | None = None) ->
 
 
 @login_not_required
+@never_cache
 @require_GET
 def status_document(request: HttpRequest, code: str, doc: int) -> HttpResponse:
     found = _granted(request, code)
@@ -180,6 +186,7 @@ def status_document(request: HttpRequest, code: str, doc: int) -> HttpResponse:
 
 
 @login_not_required
+@never_cache
 @csrf_exempt  # checked below, once the size-limiting upload handler is in place
 @require_POST
 def supply(request: HttpRequest, code: str) -> HttpResponse:

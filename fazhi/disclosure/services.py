@@ -3,24 +3,22 @@ the applicant's own steps by query code, and the daily 视为放弃 check."""
 
 from __future__ import annotations
 
-import hashlib
 import re
 import secrets
-import unicodedata
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
-from stdnum.cn import ric
-from stdnum.exceptions import ValidationError as StdnumError
+from django.utils.crypto import salted_hmac
 
 from fazhi.core import audit
 from fazhi.core.models import Organisation, Permission, User
 from fazhi.core.services import _require
-from fazhi.core.validators import validate_uscc
+from fazhi.core.text import compact, control_message, normalise, tidy
+from fazhi.core.validators import validate_phone, validate_ric, validate_uscc
 from fazhi.disclosure import procedure as proc
 from fazhi.disclosure.models import (
     ApplicantType,
@@ -28,6 +26,7 @@ from fazhi.disclosure.models import (
     DisclosureDesk,
     DisclosureRequest,
     LetterKind,
+    LookupFailure,
     Outcome,
     ReplyType,
 )
@@ -37,18 +36,12 @@ from fazhi.procedures.services import Upload
 
 DUPLICATE_WINDOW = timedelta(minutes=1)
 MAX_DESCRIPTION = 5000
+FINGERPRINT_SALT = "fazhi.disclosure.fingerprint"
+CODE_REF_SALT = "fazhi.disclosure.code_ref"
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud over the phone
 
 
-# --- text and codes ---------------------------------------------------------------------
-
-_INVISIBLE = re.compile(r"[\u200b-\u200f\u2060\ufeff]")
-
-
-def _clean(text: str | None) -> str:
-    """NFKC (full-width letters and digits to half-width), no zero-width characters."""
-    value = unicodedata.normalize("NFKC", text or "").replace("\xa0", " ")
-    return _INVISIBLE.sub("", value).strip()
+# --- codes ---------------------------------------------------------------------------
 
 
 def new_query_code() -> str:
@@ -57,7 +50,7 @@ def new_query_code() -> str:
 
 
 def normalise_code(value: str) -> str:
-    raw = re.sub(r"[^0-9A-Z]", "", _clean(value).upper())
+    raw = re.sub(r"[^0-9A-Z]", "", normalise(value or "").upper())
     return f"{raw[:5]}-{raw[5:]}" if len(raw) == 10 else raw
 
 
@@ -131,21 +124,38 @@ class Application:
     form: str = ""
 
     def checked(self) -> Application:
-        name = _clean(self.applicant_name)
-        description = _clean(self.description)
-        phone = _clean(self.phone)
-        email = _clean(self.email)
-        address = _clean(self.address)
-        id_number = _clean(self.id_number).upper()
+        """The application as it will be stored, or every problem at once (Chinese).
+
+        Text is kept as typed (core.text.tidy: full-width punctuation stays); the phone, the
+        ID number and the email address are identifiers and are width-folded.
+        """
         errors: list[str] = []
+
+        def typed(value: str, label: str) -> str:
+            text = tidy(value)
+            message = control_message(text, label)
+            if message:
+                errors.append(message)
+            return text
+
+        name = typed(self.applicant_name, "申请人姓名或者名称")
+        description = typed(self.description, "所需信息描述")
+        address = typed(self.address, "通信地址")
+        form = typed(self.form, "获取信息的方式")
+        phone = tidy(self.phone)
+        email = normalise(typed(self.email, "电子邮箱"))
+        id_number = tidy(self.id_number)
         if self.applicant_type not in ApplicantType.values:
             errors.append("请选择申请人类型")
         if not name:
             errors.append("请填写申请人姓名或者名称（条例第二十九条）")
         if not (phone or email or address):
             errors.append("请至少填写一种联系方式：联系电话、电子邮箱或通信地址（条例第二十九条）")
-        if phone and not re.fullmatch(r"[0-9+\- ()]{7,20}", phone):
-            errors.append("联系电话格式不正确")
+        if phone:
+            try:
+                phone = validate_phone(phone)
+            except ValidationError as exc:
+                errors.extend(exc.messages)
         if email and not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", email):
             errors.append("电子邮箱格式不正确")
         if len(description) < 4:
@@ -153,30 +163,33 @@ class Application:
         if len(description) > MAX_DESCRIPTION:
             errors.append(f"所需信息描述不能超过 {MAX_DESCRIPTION} 字")
         if id_number:
-            if self.applicant_type == ApplicantType.PERSON:
-                try:
-                    ric.validate(id_number)
-                except StdnumError:
-                    errors.append("身份证号码校验未通过，请核对")
-            else:
-                try:
-                    validate_uscc(id_number)
-                except ValidationError:
-                    errors.append("统一社会信用代码校验未通过，请核对")
+            try:
+                if self.applicant_type == ApplicantType.PERSON:
+                    id_number = validate_ric(id_number)
+                else:
+                    id_number = validate_uscc(compact(id_number).upper())
+            except ValidationError as exc:
+                errors.extend(exc.messages)
         if errors:
             raise ValidationError(errors)
         return Application(
             applicant_type=self.applicant_type, applicant_name=name[:128],
             description=description, phone=phone, email=email, address=address[:255],
-            id_number=id_number, form=_clean(self.form)[:64],
+            id_number=id_number, form=form[:64],
         )  # fmt: skip
 
     def fingerprint(self, unit: Organisation) -> str:
+        """The same application typed twice compares equal: width and spaces do not count.
+
+        Keyed (HMAC with the secret key): a plain hash of name and phone would give the
+        phone back to anyone who tries the few hundred million numbers.
+        """
         key = "|".join(
-            (str(unit.pk), self.applicant_name, self.phone, self.email,
-             re.sub(r"\s+", "", self.description))
+            compact(part)
+            for part in (str(unit.pk), self.applicant_name, self.phone, self.email,
+                         self.description)
         )  # fmt: skip
-        return hashlib.sha256(key.encode("utf-8")).hexdigest()
+        return salted_hmac(FINGERPRINT_SALT, key, algorithm="sha256").hexdigest()
 
     def as_inputs(self) -> dict[str, Any]:
         return {
@@ -211,7 +224,7 @@ def disclosure_register(
     uploads: list[Upload] | None = None,
 ) -> DisclosureRequest:
     """The office registers a request received in person, by letter, online or by fax."""
-    _require(actor, Permission.HANDLE_CASES)
+    engine_services.check_open(actor=actor, procedure=proc.CODE, action="register", unit=unit)
     app = application.checked()
     received_on, basis = receipt_date(
         channel=channel, submitted_on=submitted_on, letter_kind=letter_kind,
@@ -329,22 +342,132 @@ def disclosure_act(
     )  # fmt: skip
 
 
-def applicant_request(code: str, phone_last4: str) -> DisclosureRequest | None:
-    """The request whose query code and phone match; None otherwise (never says which failed)."""
-    code = normalise_code(code)
-    last4 = re.sub(r"\D", "", phone_last4 or "")
-    if len(code) != 11 or len(last4) != 4:
-        return None
+# --- the applicant's status look-up ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LookupLimits:
+    """How many failed look-ups are let through, counted in the database (LookupFailure).
+
+    Per (code, address) a typist who mistook a digit has room; per address a guesser
+    trying many codes is stopped; per code a guesser with many addresses is stopped at a
+    ceiling well above what one address may do, so that whoever holds a code cannot lock
+    the applicant out from one address: the applicant, elsewhere, still gets in.
+    """
+
+    per_code_and_address: int = 10
+    per_code_and_address_window: timedelta = timedelta(days=1)
+    per_address: int = 20
+    per_address_window: timedelta = timedelta(hours=1)
+    per_code: int = 50
+    per_code_window: timedelta = timedelta(days=1)
+
+    @property
+    def longest_window(self) -> timedelta:
+        return max(self.per_code_and_address_window, self.per_address_window,
+                   self.per_code_window)  # fmt: skip
+
+
+LOOKUP_LIMITS = LookupLimits()
+LOOKUP_WRONG = "查询码或电话号码后四位不正确"
+
+
+def code_ref(code: str) -> str:
+    """A keyed hash of a query code, for counting and auditing failed look-ups without
+    keeping the code; an investigator holding a code computes its ref with this."""
+    return salted_hmac(CODE_REF_SALT, normalise_code(code), algorithm="sha256").hexdigest()[:16]
+
+
+def _lifted_at(failures: Any, limit: int, window: timedelta) -> datetime | None:
+    """When ``limit`` failures within ``window`` stop counting, or None if fewer were made."""
+    nth = failures.order_by("-at").values_list("at", flat=True)[limit - 1 : limit]
+    found = list(nth)
+    return found[0] + window if found else None
+
+
+def _lookup_refusal(ref: str, address: str, now: datetime) -> tuple[str, str]:
+    """(reason, Chinese message) when this look-up is not let through at all."""
+    limits = LOOKUP_LIMITS
+    recent = LookupFailure.objects.filter(at__gt=now - limits.longest_window)
+
+    def shown(at: datetime) -> str:
+        return timezone.localtime(at).strftime("%Y-%m-%d %H:%M")
+
+    lifted = _lifted_at(
+        recent.filter(code_ref=ref, address=address,
+                      at__gt=now - limits.per_code_and_address_window),
+        limits.per_code_and_address, limits.per_code_and_address_window,
+    )  # fmt: skip
+    if lifted is not None:
+        return "code_and_address", (
+            f"该查询码的查询失败次数过多，请于 {shown(lifted)} 后再试；"
+            "如不记得登记的电话号码，请联系受理机关"
+        )
+    lifted = _lifted_at(
+        recent.filter(address=address, at__gt=now - limits.per_address_window),
+        limits.per_address, limits.per_address_window,
+    )  # fmt: skip
+    if lifted is not None:
+        return "address", f"本网络地址的查询失败次数过多，请于 {shown(lifted)} 后再试"
+    lifted = _lifted_at(
+        recent.filter(code_ref=ref, at__gt=now - limits.per_code_window),
+        limits.per_code, limits.per_code_window,
+    )  # fmt: skip
+    if lifted is not None:
+        return "code", (
+            f"该查询码的查询失败次数过多，网上查询暂停至 {shown(lifted)}；"
+            "请联系受理机关查询办理进度"
+        )
+    return "", ""
+
+
+def disclosure_lookup(*, code: str, phone_last4: str, address: str) -> DisclosureRequest:
+    """The request whose query code and phone match, for the portal's status page.
+
+    Refused (ValidationError, never saying which half was wrong) when they do not match, or
+    before checking when too many look-ups failed (LOOKUP_LIMITS). Every failure is counted
+    in the database and audited with the code's ref, never the code or the digits tried.
+    """
+    now = timezone.now()
+    address = address[:45]
+    ref = code_ref(code)
+    reason, message = _lookup_refusal(ref, address, now)
+    if reason:
+        with transaction.atomic():
+            audit.record(
+                action="disclosure.lookup_refused", actor_name="公众", ip=address,
+                object_type="disclosure.disclosurerequest", after={"code": ref, "limit": reason},
+            )  # fmt: skip
+        raise ValidationError(message)
+    normalised = normalise_code(code)
     found: DisclosureRequest | None = (
-        DisclosureRequest.objects.select_related("case").filter(query_code=code).first()
+        DisclosureRequest.objects.select_related("case").filter(query_code=normalised).first()
     )
+    last4 = re.sub(r"[^0-9]", "", normalise(phone_last4 or ""))
     if (
-        found is None
-        or not found.phone_last4
-        or not secrets.compare_digest(found.phone_last4, last4)
+        found is not None
+        and len(last4) == 4
+        and found.phone_last4
+        and secrets.compare_digest(found.phone_last4, last4)
     ):
-        return None
-    return found
+        return found
+    with transaction.atomic():
+        LookupFailure.objects.create(code_ref=ref, address=address, at=now)
+        audit.record(
+            action="disclosure.lookup_failed", actor_name="公众", ip=address,
+            object_type="disclosure.disclosurerequest",
+            # Which request someone is trying, when the code exists (not its number or code).
+            object_id=str(found.pk) if found is not None else "",
+            after={"code": ref},
+        )  # fmt: skip
+    raise ValidationError(LOOKUP_WRONG)
+
+
+def lookup_failures_clean(today: date | None = None) -> int:
+    """`fazhi tick`: failures older than the longest window count no more; remove them."""
+    old = LookupFailure.objects.filter(at__lt=timezone.now() - LOOKUP_LIMITS.longest_window)
+    deleted, _ = old.delete()
+    return deleted
 
 
 def disclosure_supply(
@@ -353,7 +476,7 @@ def disclosure_supply(
     """The applicant supplies the 补正 on the portal (identity already proved by the caller)."""
     return engine_services.case_act(
         actor=None, case_id=request.case_id, action="supply", on=timezone.localdate(),
-        version=None, inputs={"text": _clean(text)}, uploads=[attachment] if attachment else None,
+        version=None, inputs={"text": text}, uploads=[attachment] if attachment else None,
         actor_name=f"申请人 {request.applicant_name}",
     )  # fmt: skip
 

@@ -16,13 +16,13 @@ from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from fazhi.core.models import Permission, User
+from fazhi.core.models import User
 from fazhi.disclosure import exports, selectors, services, uploads
 from fazhi.disclosure.forms import IntakeForm
 from fazhi.disclosure.models import Channel
 from fazhi.disclosure.procedure import PROCEDURE
 from fazhi.procedures.forms import action_form
-from fazhi.procedures.services import Upload
+from fazhi.procedures.services import Upload, Verdict, allowed_actions, open_allowed
 from fazhi.workdays.index import current_calendar
 
 
@@ -39,6 +39,11 @@ def _xlsx(data: bytes, name: str) -> HttpResponse:
     response = HttpResponse(data, content_type=exports.XLSX)
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
     return response
+
+
+def _may_register(user: User) -> Verdict:
+    """The intake page is offered exactly when the engine would open the case."""
+    return open_allowed(user, PROCEDURE.code, "register", user.unit)
 
 
 def _int(value: str | None) -> int | None:
@@ -98,7 +103,7 @@ def request_list(request: HttpRequest) -> HttpResponse:
             "states": [(s, PROCEDURE.state_label(s)) for s in selectors.LIST_STATES],
             "channels": Channel.choices,
             "query": query.urlencode(),
-            "can_handle": user.has_fazhi_perm(Permission.HANDLE_CASES),
+            "can_handle": bool(_may_register(user)),
             "breadcrumbs": [{"label": "依申请公开"}],
         },
     )
@@ -107,9 +112,9 @@ def request_list(request: HttpRequest) -> HttpResponse:
 @csrf_exempt  # checked below, once the size-limiting upload handler is in place
 @require_http_methods(["GET", "POST"])
 def request_create(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
-    if not user.has_fazhi_perm(Permission.HANDLE_CASES):
-        raise PermissionDenied("您没有“办理案件”的权限。")
+    verdict = _may_register(_user(request))
+    if not verdict:
+        raise PermissionDenied(verdict.reason)
     if request.method == "POST" and uploads.too_large(request):
         return _create_page(request, IntakeForm(), error=uploads.TOO_LARGE, status=413)
     handler = uploads.install(request) if request.method == "POST" else None
@@ -126,7 +131,7 @@ def _request_create(request: HttpRequest, handler: uploads.SizeLimitHandler | No
         return _create_page(request, form, error=uploads.TOO_LARGE, status=413)
     if not form.is_valid():
         return _create_page(request, form, status=400)
-    if user.unit is None:
+    if user.unit is None:  # a superuser without a unit: registered for which office?
         return _create_page(request, form, error="您未分配单位，不能登记申请", status=400)
     data = form.cleaned_data
     try:
@@ -166,16 +171,12 @@ def _detail_context(
 ) -> dict[str, Any]:
     user = _user(request)
     case = found.case
-    can_handle = user.has_fazhi_perm(Permission.HANDLE_CASES) and (
-        user.is_superuser or user.unit_id == case.owner_unit_id
-    )
-    actions = []
-    if can_handle:
-        for action in PROCEDURE.actions_from(case.state):
-            if action.once and case.events.filter(action=action.code).exists():
-                continue
-            form = (forms or {}).get(action.code) or action_form(action, version=case.version)
-            actions.append({"action": action, "form": form})
+    # Exactly what the engine would accept from this user (procedures.services.action_allowed).
+    actions = [
+        {"action": action,
+         "form": (forms or {}).get(action.code) or action_form(action, version=case.version)}
+        for action in allowed_actions(user, case)
+    ]  # fmt: skip
     return {
         "req": found,
         "case": case,

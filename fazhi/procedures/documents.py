@@ -20,6 +20,7 @@ from typing import Any
 import docx
 from django.core.exceptions import ValidationError
 
+from fazhi.core.text import printable
 from fazhi.procedures.models import DocumentTemplate
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -107,14 +108,18 @@ def chinese_date(day: date) -> str:
 
 
 def render(code: str, context: Mapping[str, Any]) -> bytes:
-    """Fill template ``code``; a placeholder with no value is left empty."""
+    """Fill template ``code``; a placeholder with no value is left empty.
+
+    Values pass through core.text.printable: a row stored before input was checked may hold
+    a control character, which Word's XML cannot carry (python-docx would refuse it).
+    """
     document = docx.Document(io.BytesIO(template_bytes(code)))
 
     def value(match: re.Match[str]) -> str:
         found = context.get(match.group(1), "")
         if isinstance(found, date):
             return chinese_date(found)
-        return "" if found is None else str(found)
+        return "" if found is None else printable(str(found))
 
     for paragraph in _paragraphs(document):
         text = paragraph.text

@@ -38,8 +38,9 @@ class Input:
     initial: str = ""
     # Shown on the action's form; False for values the module's own service fills in.
     on_form: bool = True
-    # Personal data (ID numbers, phones): sealed with SM4 in the event log, masked in the
-    # audit trail and on the case's timeline (fazhi.core.crypto).
+    # Personal data and credentials (ID numbers, phones, an applicant's query code, anything
+    # derived from them): sealed with SM4 in the event log, masked whole in the audit trail
+    # and on the case's timeline (fazhi.core.crypto.mask).
     sensitive: bool = False
 
 

@@ -10,15 +10,16 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, NoReturn
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from fazhi.core import audit, crypto
 from fazhi.core.models import Organisation, Permission, User
 from fazhi.core.services import _require
+from fazhi.core.text import check_plain, tidy
 from fazhi.procedures import documents as docs
 from fazhi.procedures import engine
 from fazhi.procedures.models import (
@@ -176,7 +177,7 @@ def _check_inputs(
             continue
         value = inputs.get(spec.name)
         if isinstance(value, str):
-            value = value.strip()
+            value = check_plain(tidy(value), spec.label)
         if value in (None, ""):
             if spec.required:
                 raise ValidationError(f"请填写“{spec.label}”")
@@ -225,8 +226,6 @@ def _run(
     uploads: list[Upload],
 ) -> CaseEvent:
     clean = _check_inputs(action, inputs, uploads)
-    if action.once and case.pk and case.events.filter(action=action.code).exists():
-        raise ValidationError(f"“{action.label}”只能进行一次，本案已经进行过")
     if action.check is not None:
         action.check(case, on, clean)
     clock = dict(case.clock)
@@ -351,6 +350,146 @@ def _documents(
     return made
 
 
+# --- who may take an action -------------------------------------------------------------
+#
+# One rule for the page that offers an action and the service that takes it:
+# * an office step needs the action's permission and a case of the actor's own unit: a
+#   case is handled by the staff of the unit that received it; a wider data scope (本单位及
+#   下级, 本级及下级, 全部) lets a user see other units' cases, not act on them. A superuser
+#   may act on any case;
+# * an applicant's step is taken on the portal by whoever proved to be the applicant, a
+#   system step by `fazhi tick`: never by a member of staff;
+# * the case is in one of the action's source states, and a ``once`` action was not taken.
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """Whether ``actor`` may take an action now, and if not why (Chinese). ``kind``:
+    "permission" (a missing permission), "actor" (unit, staff/applicant/system) or "case"
+    (state, once); empty when allowed."""
+
+    allowed: bool
+    reason: str = ""
+    kind: str = ""
+
+    def __bool__(self) -> bool:
+        return self.allowed
+
+
+ALLOWED = Verdict(True)
+NOT_FOUND = "案件不存在或无权办理"
+
+
+def _actor_verdict(actor: User | None, spec: engine.Action, unit_id: int | None) -> Verdict:
+    if spec.by == "office":
+        if actor is None:
+            return Verdict(False, f"“{spec.label}”须由工作人员办理", "actor")
+        permission = spec.permission or Permission.HANDLE_CASES
+        if not actor.has_fazhi_perm(permission):
+            return Verdict(False, f"您没有“{Permission(permission).label}”的权限。", "permission")
+        if not actor.is_superuser and (actor.unit_id is None or actor.unit_id != unit_id):
+            return Verdict(
+                False, "只能办理本单位收到的案件：本案属于其他单位，您可以查看但不能办理", "actor"
+            )
+        return ALLOWED
+    if actor is not None:
+        if spec.by == "system":
+            return Verdict(False, f"“{spec.label}”由系统按期自动办理，不能手工进行", "actor")
+        return Verdict(False, f"“{spec.label}”须由申请人本人办理，工作人员不能代为办理", "actor")
+    return ALLOWED
+
+
+def _case_verdict(case: Case, procedure: engine.Procedure, spec: engine.Action) -> Verdict:
+    if case.state not in spec.sources:
+        return Verdict(
+            False,
+            f"本案当前状态为“{procedure.state_label(case.state)}”，不能进行“{spec.label}”",
+            "case",
+        )
+    if spec.once and case.events.filter(action=spec.code).exists():
+        return Verdict(False, f"“{spec.label}”只能进行一次，本案已经进行过", "case")
+    return ALLOWED
+
+
+def _visible(actor: User | None, case: Case) -> bool:
+    return actor is None or Case.objects.visible_to(actor).filter(pk=case.pk).exists()
+
+
+def action_allowed(actor: User | None, case: Case, action: str) -> Verdict:
+    """Whether ``actor`` (None: the applicant or the system) may take ``action`` on ``case``
+    now. The page offers exactly the actions for which this is allowed; case_act refuses
+    exactly when it is not."""
+    procedure = engine.get(case.procedure)
+    spec = procedure.action(action)
+    if spec is None or not spec.sources:
+        return Verdict(False, f"{procedure.name}没有“{action}”这一步", "case")
+    if not _visible(actor, case):
+        return Verdict(False, NOT_FOUND, "actor")
+    verdict = _actor_verdict(actor, spec, case.owner_unit_id)
+    return verdict if not verdict else _case_verdict(case, procedure, spec)
+
+
+def allowed_actions(actor: User | None, case: Case, *, by: str = "office") -> list[engine.Action]:
+    """The actions ``actor`` may take on ``case`` now (action_allowed for each), for a page."""
+    procedure = engine.get(case.procedure)
+    if not _visible(actor, case):
+        return []
+    return [
+        spec
+        for spec in procedure.actions
+        if spec.sources and spec.by == by
+        and _actor_verdict(actor, spec, case.owner_unit_id)
+        and _case_verdict(case, procedure, spec)
+    ]  # fmt: skip
+
+
+def open_allowed(
+    actor: User | None, procedure: str, action: str, unit: Organisation | None
+) -> Verdict:
+    """Whether ``actor`` may open a case of ``procedure`` with ``action`` for ``unit``; the
+    intake page is offered exactly when this is allowed, and case_open refuses otherwise."""
+    proc = engine.get(procedure)
+    spec = proc.action(action)
+    if spec is None or spec.sources:
+        return Verdict(False, f"“{action}”不是{proc.name}的开始步骤", "case")
+    if actor is not None and unit is None and not actor.is_superuser:
+        return Verdict(False, "您未分配单位，不能登记案件", "actor")
+    return _actor_verdict(actor, spec, unit.pk if unit is not None else None)
+
+
+def check_open(
+    *, actor: User | None, procedure: str, action: str, unit: Organisation | None
+) -> None:
+    """Refuse (audited) unless open_allowed; for a module that checks before its own
+    transaction, where the audit event of a refusal would be rolled back."""
+    verdict = open_allowed(actor, procedure, action, unit)
+    if not verdict:
+        _refuse(actor, verdict, action=action, procedure=procedure)
+
+
+def _refuse(
+    actor: User | None,
+    verdict: Verdict,
+    *,
+    action: str,
+    procedure: str,
+    case: Case | None = None,
+) -> NoReturn:
+    """Audit the refusal (in its own transaction, so that it stays) and raise it:
+    PermissionDenied for a missing permission (audited as core's _require does), else
+    ValidationError."""
+    denied = verdict.kind == "permission"
+    with transaction.atomic():
+        audit.record(
+            action="auth.permission_denied" if denied else "case.action_refused",
+            actor=actor, obj=case, object_type="" if case else "procedures.case",
+            after={"procedure": procedure, "action": action, "reason": verdict.reason},
+        )  # fmt: skip
+    if denied:
+        raise PermissionDenied(verdict.reason)
+    raise ValidationError(verdict.reason)
+
+
 def _actor_name(actor: User | None, given: str) -> str:
     if actor is not None:
         return actor.name or actor.username
@@ -372,15 +511,9 @@ def case_open(
 ) -> tuple[Case, CaseEvent]:
     """Open a case with the procedure's opening ``action`` (one declared with no sources)."""
     proc = engine.get(procedure)
+    check_open(actor=actor, procedure=procedure, action=action, unit=unit)
     spec = proc.action(action)
-    if spec is None or spec.sources:
-        raise ValidationError(f"“{action}”不是{proc.name}的开始步骤")
-    if spec.by == "office":
-        if actor is None:
-            raise ValidationError(f"“{spec.label}”须由工作人员办理")
-        _require(actor, spec.permission or Permission.HANDLE_CASES)
-    if actor is not None and not actor.is_superuser and actor.unit_id != unit.pk:
-        raise ValidationError("只能登记本单位收到的案件")
+    assert spec is not None
     title = title.strip()
     if not title:
         raise ValidationError("标题不能为空")
@@ -425,31 +558,28 @@ def case_act(
     """Take ``action`` on the case. ``version`` is what the page showed (None: no check).
 
     ``actor`` None means the applicant (after the caller proved who they are) or the
-    system; staff actions require the action's permission and a case the actor may see.
+    system. Refused, audited, exactly when action_allowed says no.
     """
-    # Who may act is checked before the transaction, so that a refusal's audit event stays.
+    # Who may act is checked before the transaction, so that a refusal's audit event stays;
+    # the state and `once` on the locked row.
     seen = Case.objects.visible_to(actor) if actor is not None else Case.objects.all()
-    found = seen.filter(pk=case_id).values_list("procedure", flat=True).first()
-    if found is None:
-        raise ValidationError("案件不存在或无权办理")
-    proc = engine.get(found)
+    shown = seen.filter(pk=case_id).first()
+    if shown is None:
+        raise ValidationError(NOT_FOUND)
+    proc = engine.get(shown.procedure)
     spec = proc.action(action)
     if spec is None or not spec.sources:
         raise ValidationError(f"{proc.name}没有“{action}”这一步")
-    if spec.by == "office":
-        if actor is None:
-            raise ValidationError(f"“{spec.label}”须由工作人员办理")
-        _require(actor, spec.permission or Permission.HANDLE_CASES)
-    elif actor is not None:
-        raise ValidationError(f"“{spec.label}”须由申请人本人办理，工作人员不能代为办理")
+    verdict = _actor_verdict(actor, spec, shown.owner_unit_id)
+    if not verdict:
+        _refuse(actor, verdict, action=action, case=shown, procedure=proc.code)
     with transaction.atomic():
         case = Case.objects.select_for_update().get(pk=case_id)
         if version is not None and case.version != version:
             raise StaleCase()
-        if case.state not in spec.sources:
-            raise ValidationError(
-                f"本案当前状态为“{proc.state_label(case.state)}”，不能进行“{spec.label}”"
-            )
+        verdict = _case_verdict(case, proc, spec)
+        if not verdict:
+            raise ValidationError(verdict.reason)
         _check_date(case, on)
         if number and not case.number:
             _assign_number(case, proc, on.year)
@@ -535,10 +665,15 @@ __all__ = [
     "Owed",
     "StaleCase",
     "Upload",
+    "Verdict",
+    "action_allowed",
+    "allowed_actions",
     "case_act",
     "case_deadline",
     "case_open",
+    "check_open",
     "number_pattern_set",
+    "open_allowed",
     "recompute_open_cases",
     "template_replace",
     "template_reset",

@@ -114,3 +114,21 @@ def test_the_citizen_supplies_the_correction_and_sees_the_reply(world, desk):
     assert (
         "文昌里小区" in client_for(world.clerk_a).get(f"/cases/{created.case_id}/").content.decode()
     )
+
+
+def test_it_refuses_a_phone_of_only_dashes_whose_code_could_never_be_used(world, desk):
+    response = _submit(Client(), world, phone="-----------")
+    assert response.status_code == 400
+    assert "联系电话格式不正确" in response.content.decode()
+    assert DisclosureRequest.objects.count() == 0
+
+
+def test_the_same_request_typed_in_full_width_is_still_a_duplicate(world, desk):
+    assert (
+        _submit(Client(), world, description="临川区２０２６年老旧小区改造项目清单").status_code
+        == 302
+    )
+    again = _submit(Client(), world, description="临川区2026年 老旧小区改造项目清单")
+    assert again.status_code == 400
+    assert "请勿重复提交" in again.content.decode()
+    assert DisclosureRequest.objects.get().description == "临川区２０２６年老旧小区改造项目清单"

@@ -7,9 +7,11 @@ import io
 
 import openpyxl
 import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
 
+from fazhi.core import services as core_services
 from fazhi.disclosure.models import DisclosureRequest
-from tests.conftest import client_for
+from tests.conftest import PASSWORD, client_for
 from tests.disclosure.helpers import D, act, fresh, register
 
 pytestmark = pytest.mark.django_db
@@ -125,3 +127,49 @@ def test_a_paused_request_shows_the_third_partys_deadline(world, request_a):
     page = client_for(world.clerk_a).get(f"/disclosure/{request_a.pk}/").content.decode()
     assert "计时中止" in page
     assert "第三方提出意见期限：2026-11-03" in page
+
+
+def _user(world, username, unit, roles):
+    return core_services.user_create(
+        actor=None, username=username, name=username, unit=unit, password=PASSWORD, roles=roles
+    )
+
+
+def test_the_parent_governments_admin_sees_a_departments_request_but_cannot_reply(world):
+    dept_clerk = _user(world, "clerk_dept_a", world.dept_a, ["clerk"])
+    parent_admin = _user(world, "admin_gov_a", world.gov_a, ["clerk", "unit_admin"])
+    request = register(world, on=D(2026, 9, 28), unit=world.dept_a, actor=dept_clerk)
+    client = client_for(parent_admin)
+    page = client.get(f"/disclosure/{request.pk}/")
+    assert page.status_code == 200  # 本单位及下级: the department's request is visible
+    assert "data-action=" not in page.content.decode()
+    response = client.post(
+        f"/disclosure/{request.pk}/act/reply/",
+        {"reply-on": "2026-10-09", "reply-version": fresh(request).case.version,
+         "reply-reply_type": "public", "reply-reply_text": "予以公开。"},
+        follow=True,
+    )  # fmt: skip
+    assert "只能办理本单位收到的案件" in response.content.decode()
+    assert fresh(request).case.state == "received"
+    assert (
+        'data-action="reply"'
+        in client_for(dept_clerk).get(f"/disclosure/{request.pk}/").content.decode()
+    )
+
+
+def test_the_intake_page_is_offered_exactly_to_whoever_may_register(world):
+    users = [
+        world.clerk_a, world.supervisor, world.admin,
+        _user(world, "admin_gov_a", world.gov_a, ["clerk", "unit_admin"]),
+        _user(world, "reviewer_gov_a", world.gov_a, ["legal_reviewer"]),
+    ]  # fmt: skip
+    for n, user in enumerate(users):
+        offered = client_for(user).get("/disclosure/new/").status_code == 200
+        try:
+            register(
+                world, on=D(2026, 9, 28), unit=user.unit, actor=user, applicant_name=f"申请人{n}"
+            )
+            accepted = True
+        except (ValidationError, PermissionDenied):
+            accepted = False
+        assert offered == accepted, user.username
