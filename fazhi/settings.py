@@ -89,7 +89,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
-    "axes",
+    "fazhi.core.apps.AxesConfig",  # django-axes, named in Chinese in the admin
     "fazhi.core",
     "fazhi.workdays",
     "fazhi.procedures",
@@ -246,6 +246,8 @@ LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文")]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
+# Chinese for django-axes (which ships none) and fixes to Django's own zh_Hans.
+LOCALE_PATHS = [PACKAGE_DIR / "locale"]
 USE_TZ = True
 
 # --- static files ----------------------------------------------------------

@@ -98,6 +98,12 @@ def client_for(user: User) -> Client:
 
 
 @pytest.fixture(autouse=True)
+def _audit_labels_required(settings):
+    # Every audit action and field a test records must have its Chinese label.
+    settings.FAZHI_AUDIT_STRICT = True
+
+
+@pytest.fixture(autouse=True)
 def _static_in_place(settings):
     # Tests read static files from the source tree; `fazhi serve` collects and hashes them.
     settings.STORAGES = {

@@ -1,9 +1,11 @@
 """Core: divisions, organisations, users, roles, data scopes, audit, page shell."""
 
+from axes.apps import AppConfig as AxesAppConfig
 from django.apps import AppConfig
 
 
 class CoreConfig(AppConfig):
+    default = True  # this module also holds the config of django-axes
     name = "fazhi.core"
     label = "core"
     verbose_name = "基础数据与权限"
@@ -58,3 +60,9 @@ def _ensure_builtin_roles(**kwargs: object) -> None:
     from fazhi.core.services import roles_ensure_builtin
 
     roles_ensure_builtin()
+
+
+class AxesConfig(AxesAppConfig):  # type: ignore[misc]
+    """django-axes (login lockout), under a Chinese name in the admin."""
+
+    verbose_name = "登录防护"

@@ -93,6 +93,8 @@ def record(
     """Append one event. Must run inside the transaction of the write it records."""
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
+    _check_labels(action, object_type, before, after)
+    if obj is not None:
         object_id = object_id or str(obj.pk)
         object_repr = object_repr or str(obj)[:255]
     unit = getattr(actor, "unit", None) if actor is not None else None
@@ -139,6 +141,23 @@ def record(
         head.hash = digest
         head.save(update_fields=["seq", "hash"])
     return event
+
+
+def _check_labels(action: str, object_type: str, before: Any, after: Any) -> None:
+    """Under test, an action or field the audit page would show as a code is an error."""
+    from fazhi.core import audit_labels
+
+    if not audit_labels.strict():
+        return
+    problems = audit_labels.missing(action, object_type, (before, after))
+    if problems:
+        import os
+
+        if path := os.environ.get("FAZHI_AUDIT_MISSING_LOG"):
+            with open(path, "a", encoding="utf-8") as log:
+                log.write("\n".join(problems) + "\n")
+            return
+        raise AssertionError("审计日志会显示内部代码，请在模块的 labels.py 中登记：" + "；".join(problems))
 
 
 @dataclass(frozen=True)

@@ -13,8 +13,10 @@ from datetime import date
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.urls import reverse
 
+from fazhi.disclosure.models import ApplicantType, Channel, LetterKind
 from fazhi.procedures import engine
 from fazhi.procedures.engine import CLEAR, EXTEND, RESUME, START, STOP, Action, Clock, Document
 from fazhi.procedures.engine import Input as In
@@ -31,15 +33,33 @@ SUBMITTED, RECEIVED, CORRECTION, CONSULTING = "submitted", "received", "correcti
 REPLIED, SERVED, WITHDRAWN, ABANDONED = "replied", "served", "withdrawn", "abandoned"
 ACTIVE = (RECEIVED, CORRECTION, CONSULTING)
 
+
+def _choices(kind: type[models.TextChoices]) -> tuple[tuple[str, str], ...]:
+    return tuple((str(c), str(label)) for c, label in kind.choices)
+
+
 # The application as received: recorded in the opening event and copied to DisclosureRequest.
 APPLICATION_INPUTS = (
     # With the phone's last four digits, the applicant's credential on the portal.
     In("query_code", "查询码", on_form=False, sensitive=True),
-    In("channel", "申请方式", on_form=False),
-    In("letter_kind", "信函类型", required=False, on_form=False),
+    In("channel", "申请方式", kind="choice", choices=_choices(Channel), on_form=False),
+    In(
+        "letter_kind",
+        "信函类型",
+        kind="choice",
+        choices=_choices(LetterKind),
+        required=False,
+        on_form=False,
+    ),
     In("submitted_on", "提交（到达）日期", kind="date", on_form=False),
     In("receipt_basis", "收到日期依据", required=False, on_form=False),
-    In("applicant_type", "申请人类型", on_form=False),
+    In(
+        "applicant_type",
+        "申请人类型",
+        kind="choice",
+        choices=_choices(ApplicantType),
+        on_form=False,
+    ),
     In("applicant_name", "申请人", on_form=False),
     In("id_number", "证件号码", required=False, on_form=False, sensitive=True),
     In("phone", "联系电话", required=False, on_form=False, sensitive=True),

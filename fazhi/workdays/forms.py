@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 
 from fazhi.core.forms import Form
+from fazhi.workdays.deadlines import UNIT_WORDS
 from fazhi.workdays.models import DeadlineRule, PeriodUnit
 from fazhi.workdays.services import MAX_HOLIDAY_FILE_BYTES
 
@@ -45,12 +46,16 @@ class CalculatorForm(Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        codes = DeadlineRule.objects.order_by("code").values_list("code", "name").distinct()
+        # One entry per rule code, named as people know it: 名称（依据，期限）.
+        seen: dict[str, str] = {}
+        for rule in DeadlineRule.objects.order_by("code", "-valid_from"):
+            if rule.code not in seen:
+                period = f"{rule.amount} {UNIT_WORDS[PeriodUnit(rule.unit)]}"
+                seen[rule.code] = f"{rule.name}（{rule.legal_basis}，{period}）"
         rule_field = self.fields["rule"]
         assert isinstance(rule_field, forms.ChoiceField)
-        rule_field.choices = [("", "（不用规则，按下面的数量和单位）")] + [
-            (code, f"{name}（{code}）") for code, name in codes
-        ]
+        named = sorted(seen.items(), key=lambda item: item[1])
+        rule_field.choices = [("", "（不用规则，按下面的数量和单位）"), *named]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

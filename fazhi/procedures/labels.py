@@ -1,0 +1,66 @@
+"""How case actions read on the audit page: ``case.<procedure>.<action>`` is named by the
+declaration itself (政府信息公开申请：答复), a case's fields by its actions' inputs."""
+
+from __future__ import annotations
+
+from fazhi.core import audit_labels
+
+ACTIONS = {
+    "case.due_recomputed": "重新计算案件到期日", "case.number_pattern": "设置案号格式",
+    "case.template_replaced": "替换文书模板", "case.template_reset": "恢复默认文书模板",
+    "case.action_refused": "案件办理操作被拒绝",
+}  # fmt: skip
+
+FIELDS = {"action": "办理步骤"}
+
+
+def _case_action(code: str) -> str | None:
+    from fazhi.procedures import engine
+
+    parts = code.split(".")
+    if len(parts) != 3 or parts[0] != "case":
+        return None
+    try:
+        procedure = engine.get(parts[1])
+    except LookupError:
+        return None
+    action = procedure.action(parts[2])
+    return f"{procedure.name}：{action.label}" if action else None
+
+
+def _input_label(key: str) -> str | None:
+    from fazhi.procedures import engine
+
+    for procedure in engine.registered():
+        for action in procedure.actions:
+            for spec in action.inputs:
+                if spec.name == key:
+                    return spec.label
+    return None
+
+
+def _value_label(key: str, value: object) -> str | None:
+    """A state code or a declared choice of a case input, by its label."""
+    from fazhi.procedures import engine
+
+    for procedure in engine.registered():
+        if key in ("state", "state_before", "state_after"):
+            for state in procedure.states:
+                if state.code == value:
+                    return state.label
+            continue
+        for action in procedure.actions:
+            for spec in action.inputs:
+                if spec.name == key and spec.choices:
+                    found = dict(spec.choices).get(str(value))
+                    if found is not None:
+                        return found
+    return None
+
+
+def register() -> None:
+    audit_labels.register(
+        actions=ACTIONS, fields=FIELDS, family=_case_action,
+        field_source=("procedures.case", _input_label),
+        value_source=("procedures.case", _value_label),
+    )  # fmt: skip
