@@ -28,6 +28,16 @@ def normalise(text: str) -> str:
     return "\n".join(_RUNS.sub(" ", line).strip() for line in text.split("\n"))
 
 
+_FOLD: dict[int, int | str | None] = {**_WIDTH, **_SPACES, **_OTHER}
+
+
+def fold(text: str) -> str:
+    """``normalise``'s character mapping alone, one character for one: a copy to parse whose
+    positions are those of ``text``, so what is found in it can be cut from ``text`` as
+    written (full-width punctuation kept)."""
+    return text.translate(_FOLD)
+
+
 def compact(text: str) -> str:
     """A name for comparing: normalised, with no spaces at all."""
     return re.sub(r"\s+", "", normalise(text))

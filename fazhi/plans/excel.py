@@ -1,11 +1,18 @@
 """The 任务分工台账 in Excel: export with frozen headers, wrapped text and a status drop-down,
-and reading a returned file back (plan and task numbers checked against a hidden sheet)."""
+and reading a returned file back (plan and task numbers checked against a hidden sheet).
+
+A returned file is untrusted: its zip directory is checked before openpyxl opens it, the
+sheets are streamed (read-only mode) with the rows and columns read bounded, and whatever a
+broken package raises becomes a Chinese refusal. What a cell holds is kept as the person
+wrote it, without control characters; codes and statuses are compared normalised."""
 
 from __future__ import annotations
 
 import hashlib
 import io
 import zipfile
+import zlib
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -15,7 +22,8 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from fazhi.core.exports import row_values, workbook_bytes
-from fazhi.core.text import normalise
+from fazhi.core.filetypes import archive_problem
+from fazhi.core.text import normalise, printable, tidy
 from fazhi.plans.filetypes import max_bytes
 from fazhi.plans.models import Plan, ReviewState, SelfState
 from fazhi.plans.periods import Period, parse_period
@@ -27,6 +35,15 @@ META = "_fazhi"  # the hidden sheet: plan id, period, exporting unit, checksum o
 FIRST_ROW = 3  # row 1: title, row 2: header
 STATUSES = [str(s) for s in SEVERITY]
 SELF_STATE = {str(Status.DONE): SelfState.COMPLETED, str(Status.NOT_STARTED): SelfState.NOT_STARTED}
+# A plan has at most a few thousand tasks (the parser refuses more than MAX_TASKS); a sheet
+# saying it has more rows or columns than this is not our ledger and is not read.
+MAX_ROWS = 5000
+MAX_COLUMNS = 50
+MAX_UNPACKED = 64 * 1024 * 1024
+# What openpyxl (and the zip and XML layers under it) raise on a broken package.
+BROKEN = (zipfile.BadZipFile, zlib.error, KeyError, ValueError, TypeError, IndexError,
+          AttributeError, OSError, EOFError, SyntaxError)  # fmt: skip
+NOT_XLSX = "不是有效的 Excel 文件（.xlsx），请上传从本系统导出的台账"
 
 
 def checksum(codes: list[str]) -> str:
@@ -52,19 +69,16 @@ def write_ledger(plan: Plan, period: Period, rows: list[Any], unit_id: int | Non
         cell.border = border
     wrap = Alignment(wrap_text=True, vertical="top")
     for row in rows:
-        ws.append(
-            row_values(
-                [
-                    row.code,
-                    row.text,
-                    row.lead,
-                    row.responsible,
-                    row.deadline,
-                    row.progress,
-                    row.status,
-                ]
-            )
+        values = (
+            row.code,
+            row.text,
+            row.lead,
+            row.responsible,
+            row.deadline,
+            row.progress,
+            row.status,
         )
+        ws.append(row_values(values))
         for cell in ws[ws.max_row]:
             cell.alignment = wrap
             cell.border = border
@@ -109,9 +123,36 @@ class LedgerSheet:
 
 
 def _text(value: Any) -> str:
+    """A cell as the person wrote it: tidy, without control characters."""
     if value is None:
         return ""
-    return normalise(str(value)).strip()
+    return tidy(printable(str(value)))
+
+
+def _key(value: Any) -> str:
+    """A cell compared with what we wrote (a task number, a status, a checksum)."""
+    return normalise(_text(value)).strip()
+
+
+def _bounded(ws: Any, name: str, *, min_row: int = 1) -> Iterator[tuple[Any, ...]]:
+    """The sheet's rows (first ``len(HEADER)`` cells), refusing one too large to be ours:
+    by the size the sheet declares, and by the rows actually met."""
+    limit = MAX_ROWS + FIRST_ROW
+    rows, columns = ws.max_row or 0, ws.max_column or 0
+    if rows > limit or columns > MAX_COLUMNS:
+        raise ValidationError(
+            f"工作表“{name}”声明有 {rows} 行、{columns} 列，超过台账的上限（{MAX_ROWS} 项任务、"
+            f"{MAX_COLUMNS} 列），不是从本系统导出的台账，已拒绝"
+        )
+    for n, values in enumerate(
+        ws.iter_rows(min_row=min_row, max_row=limit + 1, max_col=len(HEADER), values_only=True),
+        min_row,
+    ):
+        if n > limit:
+            raise ValidationError(
+                f"工作表“{name}”超过 {MAX_ROWS} 行任务，不是从本系统导出的台账，已拒绝"
+            )
+        yield values
 
 
 def read_ledger(data: bytes, plan: Plan) -> LedgerSheet:
@@ -119,14 +160,30 @@ def read_ledger(data: bytes, plan: Plan) -> LedgerSheet:
     if len(data) > max_bytes():
         raise ValidationError(f"文件超过 {max_bytes() // 1024 // 1024} MB")
     try:
-        wb = load_workbook(io.BytesIO(data), data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-        raise ValidationError("不是有效的 Excel 文件（.xlsx），请上传从本系统导出的台账") from exc
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            problem = archive_problem(archive, max_unpacked=MAX_UNPACKED)
+    except BROKEN as exc:
+        raise ValidationError(NOT_XLSX) from exc
+    if problem:
+        raise ValidationError(f"台账文件已拒绝：{problem}")
+    try:
+        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except BROKEN as exc:
+        raise ValidationError(NOT_XLSX) from exc
+    try:
+        return _read_sheets(wb, plan)
+    except BROKEN as exc:  # the sheets are parsed as they are read
+        raise ValidationError(f"{NOT_XLSX}（文件内容已损坏）") from exc
+    finally:
+        wb.close()
+
+
+def _read_sheets(wb: Any, plan: Plan) -> LedgerSheet:
     if META not in wb.sheetnames:
         raise ValidationError(
             "该文件不是从本系统导出的台账（缺少校验信息）：请先导出台账，在导出的文件上填写后再导入"
         )
-    meta = {_text(r[0]): _text(r[1]) for r in wb[META].iter_rows(values_only=True) if r and r[0]}
+    meta = {_key(r[0]): _key(r[1]) for r in _bounded(wb[META], META) if len(r) > 1 and r[0]}
     if meta.get("plan") != str(plan.pk):
         raise ValidationError(
             f"该文件导出自另一个方案（编号 {meta.get('plan') or '未知'}），"
@@ -138,14 +195,14 @@ def read_ledger(data: bytes, plan: Plan) -> LedgerSheet:
         raise ValidationError(
             "文件中的报告期与本方案的报送周期不符（方案的报送周期可能已调整），请重新导出"
         ) from exc
-    ws = wb[wb.sheetnames[0]]
+    name = wb.sheetnames[0]
     rows = []
-    for line, values in enumerate(ws.iter_rows(min_row=FIRST_ROW, values_only=True), FIRST_ROW):
+    for line, values in enumerate(_bounded(wb[name], name, min_row=FIRST_ROW), FIRST_ROW):
         cells = list(values) + [None] * len(HEADER)
-        code = _text(cells[0])
+        code = _key(cells[0])
         if not code and not any(_text(v) for v in cells[: len(HEADER)]):
             continue
-        rows.append(SheetRow(line, code, _text(cells[5]), _text(cells[6])))
+        rows.append(SheetRow(line, code, _text(cells[5]), _key(cells[6])))
     if checksum([r.code for r in rows]) != meta.get("checksum"):
         raise ValidationError(
             "文件中的任务序号被修改过，或增删了行：请重新导出台账，只修改“进展情况”和“状态”两列"
@@ -183,7 +240,7 @@ def compare(
                  "reason": f"状态“{line.status[:10]}”无效，应从下拉列表中选择"}
             )  # fmt: skip
             continue
-        text_changed = line.progress != normalise(row.progress).strip()
+        text_changed = line.progress != _text(row.progress)
         done_changed = (line.status == str(Status.DONE)) != (row.status == str(Status.DONE))
         if not text_changed and not done_changed:
             continue

@@ -4,12 +4,14 @@ match the file's extension; the size limit comes from FAZHI_EVIDENCE_MAX_BYTES."
 from __future__ import annotations
 
 import hashlib
+import io
+import zipfile
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 
-from fazhi.core.filetypes import sniff
+from fazhi.core.filetypes import archive_problem, sniff
 
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 KINDS = {
@@ -62,6 +64,14 @@ def check_evidence(name: str, data: bytes) -> CheckedFile:
     limit = max_bytes()
     if len(data) > limit:
         raise ValidationError(f"佐证材料“{name}”超过 {limit // 1024 // 1024} MB，请压缩后再上传")
+    if data.startswith(b"PK\x03\x04"):
+        try:
+            with zipfile.ZipFile(io.BytesIO(data)) as archive:
+                problem = archive_problem(archive)
+        except (zipfile.BadZipFile, ValueError, OSError, EOFError):
+            problem = ""  # not a zip after all: sniff() says what it is not
+        if problem:
+            raise ValidationError(f"佐证材料“{name}”已拒绝：{problem}")
     found = sniff(data)
     if found != expected:
         what = f"实际是{KINDS[found]}" if found else "无法识别为所声称的类型"

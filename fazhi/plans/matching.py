@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from fazhi.core.models import Organisation, OrgGroup
+from fazhi.core.params import int_param
 from fazhi.core.text import compact
 
 ORG, GROUP, IGNORE = "org", "group", "ignore"
@@ -62,11 +63,13 @@ class UnitIndex:
         return [self.candidates[key] for key, score in ranked[:limit] if score > 0.2]
 
     def organisation_ids(self, key: str) -> list[int]:
+        """The organisations a key ("org:ID" / "group:ID") stands for; none for a bad key."""
         kind, _, raw = key.partition(":")
-        if kind == ORG:
-            return [int(raw)]
-        if kind == GROUP:
-            return list(self.members.get(int(raw), []))
+        pk = int_param(raw)
+        if kind == ORG and pk is not None:
+            return [pk]
+        if kind == GROUP and pk is not None:
+            return list(self.members.get(pk, []))
         return []
 
 

@@ -207,12 +207,12 @@ class Task(models.Model):
 
     def compute_due_on(self, today: date) -> date | None:
         """The next due date from the stored deadline (yearly deadlines roll forward)."""
-        from fazhi.plans.parsing.dates import next_due, parse_deadline
+        from fazhi.plans.parsing.dates import next_due, read_deadline
 
         if self.deadline_date is not None:
             return self.deadline_date
         if self.deadline_recurring and self.deadline_text:
-            return next_due(parse_deadline(self.deadline_text), today)
+            return next_due(read_deadline(self.deadline_text), today)
         return None
 
 
@@ -265,7 +265,7 @@ class PlanDraft(models.Model):
     source = models.ForeignKey(
         SourceFile, verbose_name="原件", on_delete=models.CASCADE, related_name="drafts"
     )
-    text = models.TextField("规范化后的原文")
+    text = models.TextField("原文（按文件所写）")
     data = models.JSONField("解析结果")
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     updated_at = models.DateTimeField("修改时间", auto_now=True)

@@ -8,8 +8,10 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
-from fazhi.plans.models import ReportFrequency
+from fazhi.core.text import fold
+from fazhi.plans.models import Plan, ReportFrequency
 
 _KEY = {
     ReportFrequency.MONTHLY: re.compile(r"^(\d{4})-(\d{2})$"),
@@ -73,13 +75,45 @@ def parse_period(frequency: str, key: str) -> Period:
     return _make(frequency, year, index)
 
 
+# A year the title names as the plan's own: "2024年…要点", "(2022-2025年)", "2022—2025".
+_TITLE_YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?=\s*(?:年|[-—–~至]\s*(?:19|20)\d\d))")
+
+
+@dataclass(frozen=True)
+class PlanStart:
+    """The first day a plan may be reported on, and why that day."""
+
+    day: date
+    why: str
+
+
+def plan_start(plan: Plan) -> PlanStart:
+    """1 January of the first year the plan's title names (抚州市法治政府建设实施方案
+    (2022-2025年) → 2022), else of the year it was imported. A plan has no start date of its
+    own; its title is how a plan states its period, and no plan is reported on before the
+    year it reached the platform unless its title says so. A title year later than the year
+    after the import is not taken (a number, not the plan's period)."""
+    imported = timezone.localtime(plan.created_at).year if plan.created_at else None
+    imported = imported or timezone.localdate().year
+    found = _TITLE_YEAR.search(fold(plan.title or ""))
+    if found and 1949 < int(found[1]) <= imported + 1:
+        return PlanStart(date(int(found[1]), 1, 1), f"方案标题所示起始年份为{found[1]}年")
+    return PlanStart(date(imported, 1, 1), f"方案于{imported}年导入，标题未写明年份")
+
+
 def previous(frequency: str, period: Period) -> Period:
     return period_of(frequency, period.starts_on - timedelta(days=1))
 
 
-def recent(frequency: str, today: date, count: int = 4) -> list[Period]:
-    """The current period and the ``count - 1`` before it, newest first."""
+def recent(
+    frequency: str, today: date, count: int = 4, *, since: date | None = None
+) -> list[Period]:
+    """The current period and the ``count - 1`` before it, newest first (none starting
+    before ``since``, except the current one)."""
     periods = [period_of(frequency, today)]
     while len(periods) < count:
-        periods.append(previous(frequency, periods[-1]))
+        before = previous(frequency, periods[-1])
+        if since is not None and before.starts_on < since:
+            break
+        periods.append(before)
     return periods

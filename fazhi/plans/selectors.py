@@ -29,7 +29,7 @@ from fazhi.plans.models import (
     Target,
     Task,
 )
-from fazhi.plans.periods import Period, parse_period, period_of
+from fazhi.plans.periods import Period, parse_period, period_of, plan_start
 from fazhi.plans.status import CSS, SEVERITY, SHORT, Status, overdue_q, task_status, worst
 from fazhi.workdays.deadlines import DeadlineState, compute_due, deadline_state
 from fazhi.workdays.index import WorkCalendar, current_calendar
@@ -101,7 +101,11 @@ def current_period(plan: Plan, key: str | None = None) -> Period:
             period = parse_period(plan.report_frequency, key)
         except ValidationError:
             period = None
-        if period is not None and period.is_open(today):
+        if (
+            period is not None
+            and period.is_open(today)
+            and period.starts_on >= (plan_start(plan).day)
+        ):
             return period
     return period_of(plan.report_frequency, today)
 
@@ -620,6 +624,17 @@ def timeline_for(user: Any, task: Task) -> list[Event]:
                     n.reply_text,
                 )
             )
+    units = {str(r.pk): r.owner_unit.display_name for r in reports}
+    returns = AuditEvent.objects.filter(
+        action="progress_report.return", object_type="plans.progressreport",
+        object_id__in=list(units),
+    )  # fmt: skip
+    for a in returns:
+        after = a.after or {}
+        title = f"退回{units[a.object_id]}的进展（{after.get('period', '')}）"
+        events.append(
+            Event(a.at, "decision", title, "", a.actor_name, after.get("comment", ""), css="bad")
+        )
     for a in AuditEvent.objects.filter(
         action="task.assign", object_type="plans.task", object_id=str(task.pk)
     ):

@@ -12,14 +12,14 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from fazhi.core import audit
+from fazhi.core import audit, dates
 from fazhi.core.models import Permission, User
 from fazhi.core.services import _require
-from fazhi.core.text import normalise
+from fazhi.core.text import tidy
 from fazhi.plans.filetypes import check_evidence
 from fazhi.plans.matching import GROUP, IGNORE, ORG, UnitIndex, resolve_names
 from fazhi.plans.models import (
@@ -41,9 +41,9 @@ from fazhi.plans.models import (
     Task,
 )
 from fazhi.plans.parsing import parse_file
-from fazhi.plans.parsing.dates import next_due, parse_deadline
+from fazhi.plans.parsing.dates import next_due, read_deadline
 from fazhi.plans.parsing.labels import split_units
-from fazhi.plans.periods import Period, parse_period
+from fazhi.plans.periods import Period, parse_period, plan_start
 from fazhi.workdays.deadlines import compute_due
 
 MAX_NAME = 64
@@ -63,6 +63,7 @@ def plan_draft_create(*, actor: User, name: str, data: bytes) -> PlanDraft:
         reasons = "；".join(w.message for w in parsed.warnings) or "没有找到任务措施"
         raise ValidationError(f"未识别出方案结构，无法生成台账：{reasons}")
     payload = parsed.to_json(with_source=True)
+    _drop_implausible_deadlines(payload)
     for warning in payload["warnings"]:
         warning["resolved"] = False
     payload["units"] = {}
@@ -78,6 +79,31 @@ def plan_draft_create(*, actor: User, name: str, data: bytes) -> PlanDraft:
             after={"file": source.name, "sha256": sha, **_counts(payload)},
         )  # fmt: skip
     return draft
+
+
+def _deadline_problem(value: date) -> str:
+    """Why a deadline date cannot be one ("" if it can): before 1949-10-01 or past latest()."""
+    try:
+        dates.check(value, label="完成时限", latest_why="超出可规划的年限")
+    except ValidationError as exc:
+        return "；".join(exc.messages)
+    return ""
+
+
+def _drop_implausible_deadlines(data: dict[str, Any]) -> None:
+    """A deadline the document dates absurdly (2999年底前) keeps its words but no date."""
+    for measure in data["measures"]:
+        for n, task in enumerate(measure["tasks"], start=1):
+            deadline = task["deadline"]
+            if not deadline or not deadline.get("date"):
+                continue
+            problem = _deadline_problem(date.fromisoformat(deadline["date"]))
+            if problem:
+                deadline["date"] = None
+                data["warnings"].append(
+                    {"measure": measure["number"], "task": n,
+                     "message": f"第{measure['number']}项措施第{n}条任务：{problem}，未设到期日"}
+                )  # fmt: skip
 
 
 def _counts(data: dict[str, Any]) -> dict[str, int]:
@@ -143,7 +169,7 @@ def _resolve_warnings(data: dict[str, Any], number: int, position: int | None) -
 
 
 def _names(raw: str, label: str) -> list[str]:
-    names = list(dict.fromkeys(split_units(raw.replace("，", ",").replace("；", ";"))))
+    names = list(dict.fromkeys(split_units(raw)))
     for name in names:
         if len(name) > MAX_NAME:
             raise ValidationError(f"{label}“{name[:20]}…”过长，请用“、”分隔多个单位")
@@ -156,7 +182,10 @@ def _deadline(raw: str) -> dict[str, Any] | None:
         return None
     if len(raw) > MAX_DEADLINE:
         raise ValidationError("完成时限过长，请填写如“2024年6月底前”“每年3月1日前”“长期坚持”")
-    return parse_deadline(raw).to_json()
+    deadline = read_deadline(raw)
+    if deadline.date is not None and (problem := _deadline_problem(deadline.date)):
+        raise ValidationError(problem)
+    return deadline.to_json()
 
 
 def plan_draft_set_title(*, actor: User, draft_id: int, title: str) -> PlanDraft:
@@ -321,86 +350,106 @@ def draft_problems(data: dict[str, Any]) -> list[str]:
 
 
 def plan_import_confirm(*, actor: User, draft_id: int) -> Plan:
-    """Create the plan, its chapters, measures, tasks and targets from the draft, at once."""
+    """Create the plan, its chapters, measures, tasks and targets from the draft, at once.
+
+    Everything is worked out before the transaction (units matched, rows built); inside it
+    are a fixed number of bulk inserts, so the write lock is held for milliseconds even for
+    the largest plan the parser lets through (MAX_TASKS)."""
     _require(actor, Permission.SUPERVISE)
     if actor.unit is None:
         raise ValidationError("您的账号未分配单位，不能导入方案")
+    draft = PlanDraft.objects.select_related("source").filter(pk=draft_id, owner=actor).first()
+    if draft is None:
+        raise PermissionDenied("导入草稿不存在或不属于您")
+    data = draft.data
+    problems = draft_problems(data)
+    if problems:
+        raise ValidationError(problems)
     index = UnitIndex.load()
+    units: dict[str, list[int]] = {}
+    for name, entry in data["units"].items():
+        key = entry.get("choice") or entry["match"]
+        units[name] = [] if key == IGNORE else index.organisation_ids(key)
     today = timezone.localdate()
+    plan = Plan(
+        title=data["title"] or draft.source.name, source=draft.source, sha256=draft.source.sha256,
+        owner_unit=actor.unit, created_by=actor,
+    )  # fmt: skip
+    all_chapters = [
+        Chapter(plan=plan, number=item["number"], title=item["title"][:255], position=position)
+        for position, item in enumerate(data["chapters"], start=1)
+    ]
+    chapters = {chapter.number: chapter for chapter in all_chapters}
+    measures: dict[int, Measure] = {}
+    tasks: list[tuple[Task, list[int], list[int]]] = []
+    new_tasks: dict[int, int] = {}
+    for item in data["measures"]:
+        measure = Measure(
+            plan=plan, chapter=chapters.get(item["chapter"]), number=item["number"],
+            title=item["title"][:255],
+        )  # fmt: skip
+        measures[item["number"]] = measure
+        for position, raw in enumerate(item["tasks"], start=1):
+            deadline = raw["deadline"] or {}
+            task = Task(
+                plan=plan, measure=measure, position=position, text=raw["text"],
+                source_text=raw.get("source", ""), lead_names=raw["lead_units"],
+                responsible_names=raw["responsible_units"],
+                deadline_text=deadline.get("text", "")[:MAX_DEADLINE],
+                deadline_date=date.fromisoformat(deadline["date"]) if deadline.get("date") else None,
+                deadline_recurring=deadline.get("recurring") or "",
+                deadline_ongoing=bool(deadline.get("ongoing")),
+            )  # fmt: skip
+            task.due_on = task.compute_due_on(today) if deadline else None
+            lead = _ids(raw["lead_units"], units)
+            responsible = _ids(raw["responsible_units"], units)
+            tasks.append((task, lead, responsible))
+            for unit_id in {*lead, *responsible}:
+                new_tasks[unit_id] = new_tasks.get(unit_id, 0) + 1
+    targets = []
+    for position, raw in enumerate(data["targets"], start=1):
+        target = Target(
+            plan=plan, measure=measures.get(raw["measure"]) if raw["measure"] else None,
+            section=raw.get("section", "")[:64], text=raw["text"], metric=raw["metric"][:255],
+            comparator=raw["comparator"], value=Decimal(str(raw["value"])), unit=raw["unit"],
+            position=position,
+        )  # fmt: skip
+        targets.append(target)
+    lead_link, resp_link = Task.lead_units.through, Task.responsible_units.through
     with transaction.atomic():
-        draft = (
+        # The draft as it was read above: a correction saved meanwhile, or a second click on
+        # 确认导入, finds it changed or gone.
+        locked = (
             PlanDraft.objects.select_for_update()
-            .select_related("source")
-            .filter(pk=draft_id, owner=actor)
+            .filter(pk=draft.pk, owner=actor, updated_at=draft.updated_at)
             .first()
         )
-        if draft is None:
-            raise PermissionDenied("导入草稿不存在或不属于您")
-        data = draft.data
-        problems = draft_problems(data)
-        if problems:
-            raise ValidationError(problems)
-        units: dict[str, list[int]] = {}
-        for name, entry in data["units"].items():
-            key = entry.get("choice") or entry["match"]
-            units[name] = [] if key == IGNORE else index.organisation_ids(key)
-        plan = Plan.objects.create(
-            title=data["title"] or draft.source.name, source=draft.source, sha256=draft.source.sha256,
-            owner_unit=actor.unit, created_by=actor,
-        )  # fmt: skip
-        chapters = {}
-        for position, item in enumerate(data["chapters"], start=1):
-            chapters[item["number"]] = Chapter.objects.create(
-                plan=plan, number=item["number"], title=item["title"][:255], position=position
-            )
-        measures = {}
-        task_count = 0
-        new_tasks: dict[int, int] = {}
-        for item in data["measures"]:
-            measure = Measure.objects.create(
-                plan=plan, chapter=chapters.get(item["chapter"]), number=item["number"],
-                title=item["title"][:255],
-            )  # fmt: skip
-            measures[item["number"]] = measure
-            for position, raw in enumerate(item["tasks"], start=1):
-                deadline = raw["deadline"] or {}
-                task = Task(
-                    plan=plan, measure=measure, position=position, text=raw["text"],
-                    source_text=raw.get("source", ""), lead_names=raw["lead_units"],
-                    responsible_names=raw["responsible_units"],
-                    deadline_text=deadline.get("text", "")[:MAX_DEADLINE],
-                    deadline_date=deadline.get("date"), deadline_recurring=deadline.get("recurring") or "",
-                    deadline_ongoing=bool(deadline.get("ongoing")),
-                )  # fmt: skip
-                task.due_on = task.compute_due_on(today) if deadline else None
-                task.save()
-                task.lead_units.set(_ids(raw["lead_units"], units))
-                task.responsible_units.set(_ids(raw["responsible_units"], units))
-                for unit_id in {
-                    *_ids(raw["lead_units"], units),
-                    *_ids(raw["responsible_units"], units),
-                }:
-                    new_tasks.setdefault(unit_id, 0)
-                    new_tasks[unit_id] += 1
-                task_count += 1
-        for position, raw in enumerate(data["targets"], start=1):
-            Target.objects.create(
-                plan=plan, measure=measures.get(raw["measure"]) if raw["measure"] else None,
-                section=raw.get("section", "")[:64], text=raw["text"], metric=raw["metric"][:255],
-                comparator=raw["comparator"], value=Decimal(str(raw["value"])), unit=raw["unit"],
-                position=position,
-            )  # fmt: skip
+        if locked is None:
+            raise ValidationError("导入草稿已被修改或已确认导入，请刷新页面后再操作")
+        # bulk_create fills in each row's id (RETURNING on PostgreSQL and SQLite), and the
+        # rows built on it take the id of their chapter / measure / task when inserted.
+        plan.save()
+        Chapter.objects.bulk_create(all_chapters)
+        Measure.objects.bulk_create(measures.values())
+        Task.objects.bulk_create([task for task, _, _ in tasks])
+        lead_link.objects.bulk_create(
+            [lead_link(task_id=t.pk, organisation_id=u) for t, lead, _ in tasks for u in lead]
+        )
+        resp_link.objects.bulk_create(
+            [resp_link(task_id=t.pk, organisation_id=u) for t, _, resp in tasks for u in resp]
+        )
+        Target.objects.bulk_create(targets)
         audit.record(
             action="plan.import", actor=actor, obj=plan,
             after={
                 "title": plan.title, "file": draft.source.name, "sha256": plan.sha256,
-                "chapters": len(chapters), "measures": len(measures), "tasks": task_count,
-                "targets": len(data["targets"]),
+                "chapters": len(all_chapters), "measures": len(measures), "tasks": len(tasks),
+                "targets": len(targets),
                 "warnings": [w["message"] for w in data["warnings"]],
                 "units": {n: (e.get("choice") or e["match"]) for n, e in data["units"].items()},
             },
         )  # fmt: skip
-        draft.delete()
+        locked.delete()
         url = reverse("plans:mine")
         for unit_id, count in new_tasks.items():
             notify_units(
@@ -468,7 +517,8 @@ def _plan_overseer(actor: User, plan: Plan) -> None:
 
 
 def _clean_text(text: str, what: str, limit: int = REPORT_MAX_CHARS) -> str:
-    text = normalise(text or "").strip()
+    """What the person typed, as typed (``tidy``: punctuation and width kept)."""
+    text = tidy(text)
     if not text:
         raise ValidationError(f"{what}不能为空")
     if len(text) > limit:
@@ -483,12 +533,19 @@ def _self_state(value: str) -> str:
 
 
 def _open_period(plan: Plan, key: str) -> Period:
+    """The period named by ``key`` if it may be reported on now: begun, and not before the
+    plan's own start (periods.plan_start)."""
     period = parse_period(plan.report_frequency, key)
     today = timezone.localdate()
     if not period.is_open(today):
         raise ValidationError(
             f"报告期“{period.label}”尚未开始（{period.starts_on.isoformat()} 起可填报），不能提前填报"
         )
+    start = plan_start(plan)
+    dates.check(
+        period.starts_on, label=f"报告期{period.label}", earliest=start.day,
+        earliest_why=f"{start.why}，不能填报此前的报告期", latest_on=today,
+    )  # fmt: skip
     return period
 
 
@@ -556,11 +613,14 @@ def progress_report_submit(
     self_state: str,
     files: list[tuple[str, bytes]] = (),  # type: ignore[assignment]
     base_id: int | None = None,
+    remove_evidence: list[int] = (),  # type: ignore[assignment]
 ) -> ProgressReport:
     """A unit reports on its task for a period (or corrects its report: a new version).
 
     ``base_id`` is the report the person was looking at: if someone else has submitted in
-    the meantime, the second submission is refused with a message instead of overwriting."""
+    the meantime, the second submission is refused with a message instead of overwriting.
+    A new version keeps the evidence of the one it corrects, except the files named in
+    ``remove_evidence``; kept and new files together are at most MAX_EVIDENCE_FILES."""
     _require(actor, Permission.REPORT)
     text = _clean_text(text, "进展情况")
     self_state = _self_state(self_state)
@@ -592,6 +652,16 @@ def progress_report_submit(
             raise ValidationError("您修改的进展版本已不存在，请刷新页面后重新填报")
         if current is not None and current.state == ReviewState.ACCEPTED:
             raise ValidationError(f"{period.label}的进展已审核通过，不能再修改")
+        previous = list(current.evidence.order_by("pk").defer("content")) if current else []
+        removed = [e for e in previous if e.pk in set(remove_evidence)]
+        if len(removed) != len(set(remove_evidence)):
+            raise ValidationError("要移除的佐证材料不属于当前版本，请刷新页面后重新填报")
+        carried = [e for e in previous if e not in removed]
+        if len(carried) + len(checked) > MAX_EVIDENCE_FILES:
+            raise ValidationError(
+                f"每份进展最多 {MAX_EVIDENCE_FILES} 个佐证材料（沿用上一版 {len(carried)} 个，"
+                f"新上传 {len(checked)} 个），请移除部分后再报送"
+            )
         if current is not None:
             current.is_current = False
             current.save(update_fields=["is_current"])
@@ -605,6 +675,7 @@ def progress_report_submit(
         except IntegrityError as exc:
             # Only reachable if the row lock were bypassed; the constraint is the last word.
             raise ValidationError("本期进展刚刚已由他人提交，您的内容未保存，请刷新页面") from exc
+        _carry_evidence(report, [e.pk for e in carried])
         for item in checked:
             Evidence.objects.create(
                 report=report, name=item.name, kind=item.kind, size=len(item.data),
@@ -619,6 +690,8 @@ def progress_report_submit(
                 "task": task.code, "period": period.key, "version": report.version,
                 "self_state": self_state, "text": text,
                 "evidence": [{"name": c.name, "sha256": c.sha256} for c in checked],
+                "carried": [{"name": e.name, "sha256": e.sha256} for e in carried],
+                "removed": [{"name": e.name, "sha256": e.sha256} for e in removed],
             },
         )  # fmt: skip
         if current is not None and current.state == ReviewState.RETURNED:
@@ -627,6 +700,30 @@ def progress_report_submit(
                 text=f"{unit.display_name}已修改退回的进展：{task.code}（{period.label}）",
             )  # fmt: skip
     return report
+
+
+def _carry_evidence(report: ProgressReport, evidence_ids: list[int]) -> None:
+    """Copy the named evidence rows onto ``report`` in the database itself (INSERT … SELECT):
+    an evidence row belongs to one report version, and this way the files' bytes (up to
+    MAX_EVIDENCE_FILES × the upload limit) never pass through the worker's memory."""
+    if not evidence_ids:
+        return
+    quote = connection.ops.quote_name
+
+    def column(name: str) -> str:
+        return quote(Evidence._meta.get_field(name).column or "")  # type: ignore[union-attr]
+
+    columns = ", ".join(
+        column(name) for name in ("name", "kind", "size", "sha256", "content", "uploaded_at")
+    )
+    table, pk = quote(Evidence._meta.db_table), column("id")
+    marks = ", ".join(["%s"] * len(evidence_ids))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} ({column('report')}, {columns}) "  # noqa: S608 (names from the model)
+            f"SELECT %s, {columns} FROM {table} WHERE {pk} IN ({marks}) ORDER BY {pk}",
+            [report.pk, *evidence_ids],
+        )
 
 
 def consolidation_submit(
@@ -704,10 +801,13 @@ def consolidation_submit(
 def consolidation_decide(
     *, actor: User, consolidation_id: int, accept: bool, comment: str = ""
 ) -> Consolidation:
-    """The supervisor accepts the consolidated report, or returns it (with comments) to the
-    lead unit and to every unit whose report it contained."""
+    """The supervisor accepts the consolidated report (and with it the units' reports it was
+    built on), or returns it with comments to the lead unit that wrote it. A return goes to
+    whom it is addressed: the units' own reports are not touched, they are not notified, and
+    the lead unit may consolidate again at once. One unit's report is sent back with
+    ``progress_report_return``."""
     _require(actor, Permission.SUPERVISE)
-    comment = normalise(comment or "").strip()
+    comment = tidy(comment)
     if not accept and not comment:
         raise ValidationError("退回时请填写退回意见，说明需要修改的内容")
     if len(comment) > REPORT_MAX_CHARS:
@@ -732,16 +832,19 @@ def consolidation_decide(
         consolidation.decided_at = timezone.now()
         consolidation.comment = comment
         consolidation.save(update_fields=["state", "decided_by", "decided_at", "comment"])
-        reports = list(consolidation.reports.filter(is_current=True).select_related("owner_unit"))
+        reports = (
+            list(consolidation.reports.filter(is_current=True, state=ReviewState.SUBMITTED))
+            if accept
+            else []
+        )
         for report in reports:
-            report.state = consolidation.state
-            report.return_comment = "" if accept else comment
-            report.save(update_fields=["state", "return_comment"])
+            report.state = ReviewState.ACCEPTED
+            report.save(update_fields=["state"])
         before_due = task.due_on
         if accept and consolidation.self_state == SelfState.COMPLETED:
             task.completed_on = today
             if task.deadline_recurring and task.due_on is not None:
-                deadline = parse_deadline(task.deadline_text)
+                deadline = read_deadline(task.deadline_text)
                 task.due_on = next_due(deadline, max(task.due_on, today) + timedelta(days=1))
             task.save(update_fields=["completed_on", "due_on"])
         audit.record(
@@ -760,11 +863,62 @@ def consolidation_decide(
             notify_units(sorted(_unit_ids(task)[0]), kind="accept", text=text, url=url)
         else:
             text = (
-                f"进展被退回待改：{task.code}（{consolidation.period_key}），意见：{comment[:80]}"
+                f"汇总进展被退回待改：{task.code}（{consolidation.period_key}），"
+                f"意见：{comment[:80]}"
             )
-            units = {consolidation.owner_unit_id, *(r.owner_unit_id for r in reports)}
-            notify_units(sorted(units), kind="return", text=text, url=url)
+            notify_units([consolidation.owner_unit_id], kind="return", text=text, url=url)
     return consolidation
+
+
+def progress_report_return(*, actor: User, report_id: int, comment: str) -> ProgressReport:
+    """Send one unit's report back to that unit (and to it alone) with comments: by the
+    task's lead unit, which consolidates the reports, or by the plan's supervisor. The unit
+    corrects it as a new version; until then the lead unit cannot consolidate."""
+    comment = _clean_text(comment, "退回意见")
+    first = ProgressReport.objects.filter(pk=report_id).select_related("task").first()
+    if first is None:
+        raise ValidationError("进展报告不存在")
+    as_lead = actor.has_fazhi_perm(Permission.REPORT) and actor.unit_id in _unit_ids(first.task)[0]
+    if not as_lead:
+        _require(actor, Permission.SUPERVISE)
+    with transaction.atomic():
+        task = _locked_task(first.task_id)
+        if as_lead and actor.unit_id not in _unit_ids(task)[0]:
+            raise PermissionDenied("本单位已不是该任务的牵头单位")
+        if not as_lead:
+            _plan_overseer(actor, task.plan)
+        report: ProgressReport = (
+            ProgressReport.objects.select_for_update()
+            .select_related("owner_unit")
+            .get(pk=report_id)
+        )
+        if as_lead and report.owner_unit_id == actor.unit_id:
+            raise ValidationError("不能退回本单位自己的进展，请直接修改后重新报送")
+        if not report.is_current:
+            raise ValidationError("该进展已有新版本，请刷新页面后再操作")
+        if report.state != ReviewState.SUBMITTED:
+            raise ValidationError(f"该进展{report.get_state_display()}，不能再退回")
+        consolidation = Consolidation.objects.filter(
+            task=task, period_key=report.period_key, is_current=True
+        ).first()
+        if consolidation is not None and consolidation.state == ReviewState.SUBMITTED:
+            raise ValidationError("汇总进展正在等待审核，审核前不能退回单位进展")
+        report.state = ReviewState.RETURNED
+        report.return_comment = comment
+        report.save(update_fields=["state", "return_comment"])
+        audit.record(
+            action="progress_report.return", actor=actor, obj=report,
+            before={"state": ReviewState.SUBMITTED},
+            after={
+                "state": report.state, "comment": comment, "task": task.code,
+                "unit": report.owner_unit.display_name, "period": report.period_key,
+            },
+        )  # fmt: skip
+        notify_units(
+            [report.owner_unit_id], kind="return", url=reverse("plans:task", args=[task.pk]),
+            text=f"本单位进展被退回待改：{task.code}（{report.period_key}），意见：{comment[:80]}",
+        )  # fmt: skip
+    return report
 
 
 def supervision_issue(
@@ -1057,6 +1211,7 @@ __all__ = [
     "plan_draft_update_task",
     "plan_import_confirm",
     "plan_set_reporting",
+    "progress_report_return",
     "progress_report_submit",
     "recompute_notice_due_dates",
     "reminders_send",

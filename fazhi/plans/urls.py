@@ -30,6 +30,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("tasks/<int:pk>/assign", views.task_assign, name="task_assign"),
     path("tasks/<int:pk>/supervise", views.task_supervise, name="task_supervise"),
     path("consolidations/<int:pk>/decide", views.consolidation_decide, name="decide"),
+    path("reports/<int:pk>/return", views.report_return, name="report_return"),
     path("evidence/<int:pk>", views.evidence_download, name="evidence"),
     path("supervision/", views.notice_list, name="notices"),
     path("supervision/<int:pk>/", views.notice_detail, name="notice"),

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from fazhi.core.exports import XLSX
 from fazhi.core.models import Organisation, Permission, User
+from fazhi.core.params import int_param
 from fazhi.core.scoping import get_visible_or_404, scope_q
 from fazhi.plans import excel, selectors, services, word
 from fazhi.plans.filetypes import CONTENT_TYPES, max_bytes
@@ -36,7 +37,7 @@ from fazhi.plans.models import (
     Task,
 )
 from fazhi.plans.parsing.reader import MAX_BYTES
-from fazhi.plans.periods import recent
+from fazhi.plans.periods import plan_start, recent
 from fazhi.plans.status import CSS, SEVERITY, task_status
 from fazhi.plans.uploads import SizeLimitHandler, too_large
 from fazhi.workdays.index import current_calendar
@@ -84,7 +85,7 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     by = request.GET.get("by", "measure")
     q = request.GET.get("q", "")[:100]
     status = request.GET.get("status", "")
-    unit_id = _int_or_none(request.GET.get("unit"))
+    unit_id = int_param(request.GET.get("unit"))
     all_rows = selectors.task_rows(user, plan, period=period, with_units=by == "unit")
     rows = selectors.filter_rows(
         all_rows, q=q, status=status,
@@ -280,13 +281,6 @@ def _draft_action(request: HttpRequest, pk: int, anchor: str, action: Any) -> Ht
     return redirect(reverse("plans:draft", args=[draft.pk]) + anchor)
 
 
-def _int(value: str | None) -> int:
-    try:
-        return int(value or "")
-    except ValueError as exc:
-        raise ValidationError("参数无效") from exc
-
-
 @require_POST
 def draft_title(request: HttpRequest, pk: int) -> HttpResponse:
     return _draft_action(
@@ -388,13 +382,6 @@ def _plan_crumbs(plan: Plan, *last: dict[str, str]) -> list[dict[str, str]]:
     ]
 
 
-def _int_or_none(value: str | None) -> int | None:
-    try:
-        return int(value or "")
-    except ValueError:
-        return None
-
-
 def _can_oversee(user: User, plan: Plan) -> bool:
     if not user.has_fazhi_perm(Permission.SUPERVISE):
         return False
@@ -405,7 +392,7 @@ def _can_oversee(user: User, plan: Plan) -> bool:
 
 
 def _period_choices(plan: Plan) -> list[Any]:
-    return recent(plan.report_frequency, timezone.localdate(), 8)
+    return recent(plan.report_frequency, timezone.localdate(), 8, since=plan_start(plan).day)
 
 
 @require_GET
@@ -449,7 +436,7 @@ def plan_reporting(request: HttpRequest, pk: int) -> HttpResponse:
         services.plan_set_reporting(
             actor=_user(request), plan_id=plan.pk,
             frequency=request.POST.get("frequency", ""),
-            workdays=_int_or_none(request.POST.get("workdays")) or 0,
+            workdays=int_param(request.POST.get("workdays"), low=0, high=1000) or 0,
         )  # fmt: skip
     except ValidationError as exc:
         messages.error(request, _error_text(exc))
@@ -573,8 +560,23 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
     can_report = user.has_fazhi_perm(Permission.REPORT) and user.unit_id in unit_ids
     is_lead = can_report and user.unit_id in lead_ids
     oversee = _can_oversee(user, plan)
+    reviewing = consolidation is not None and consolidation.state != "returned"
+    returnable = {
+        r.pk
+        for r in reports
+        if r.state == "submitted"
+        and not reviewing
+        and (oversee or (is_lead and r.owner_unit_id != user.unit_id))
+    }
     today = timezone.localdate()
-    status = task_status(task, today=today, calendar=current_calendar())
+    # A unit that reports sees its own share: sent back only if its report was (or, for the
+    # lead unit, its consolidation), as in 我的任务.
+    returned = None
+    if can_report and not oversee:
+        returned = (own is not None and own.state == "returned") or (
+            is_lead and consolidation is not None and consolidation.state == "returned"
+        )
+    status = task_status(task, today=today, calendar=current_calendar(), returned=returned)
     return render(
         request,
         "plans/task_detail.html",
@@ -590,6 +592,7 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "responsible_units": task.responsible_units.all(),
             "reports": reports,
             "own": own,
+            "returnable": returnable,
             "consolidation": consolidation,
             "can_report": can_report,
             "is_lead": is_lead,
@@ -602,6 +605,7 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "notice_units": [*task.lead_units.all(), *task.responsible_units.all()],
             "accept_types": ".pdf,.docx,.xlsx,.jpg,.jpeg,.png",
             "max_mb": max_bytes() // 1024 // 1024,
+            "max_files": services.MAX_EVIDENCE_FILES,
             "breadcrumbs": _plan_crumbs(plan, {"label": f"任务 {task.code}"}),
         },
     )
@@ -638,7 +642,10 @@ def task_report(request: HttpRequest, pk: int) -> HttpResponse:
         lambda task: services.progress_report_submit(
             actor=_user(request), task_id=task.pk, period_key=post.get("period_key", ""),
             text=post.get("text", ""), self_state=post.get("self_state", ""), files=files,
-            base_id=_int_or_none(post.get("base_id")),
+            base_id=int_param(post.get("base_id")),
+            remove_evidence=[
+                i for i in map(int_param, post.getlist("remove_evidence")) if i is not None
+            ],
         ),
         "进展已报送。",
     )  # fmt: skip
@@ -652,7 +659,7 @@ def task_consolidate(request: HttpRequest, pk: int) -> HttpResponse:
         lambda task: services.consolidation_submit(
             actor=_user(request), task_id=task.pk, period_key=post.get("period_key", ""),
             text=post.get("text", ""), self_state=post.get("self_state", ""),
-            base_id=_int_or_none(post.get("base_id")),
+            base_id=int_param(post.get("base_id")),
         ),
         "汇总进展已报送，等待审核。",
     )  # fmt: skip
@@ -670,15 +677,31 @@ def consolidation_decide(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as exc:
         messages.error(request, _error_text(exc))
     else:
-        messages.success(request, "已审核通过。" if accept else "已退回，相关单位将收到通知。")
+        messages.success(request, "已审核通过。" if accept else "已退回，牵头单位将收到通知。")
     url = reverse("plans:task", args=[consolidation.task_id])
     return redirect(f"{url}?period={consolidation.period_key}")
 
 
 @require_POST
+def report_return(request: HttpRequest, pk: int) -> HttpResponse:
+    """Send one unit's report back to that unit."""
+    report = get_visible_or_404(ProgressReport.objects.all(), request.user, pk=pk)
+    try:
+        services.progress_report_return(
+            actor=_user(request), report_id=report.pk, comment=request.POST.get("comment", "")
+        )
+    except ValidationError as exc:
+        messages.error(request, _error_text(exc))
+    else:
+        messages.success(request, "已退回该单位的进展，该单位将收到通知。")
+    url = reverse("plans:task", args=[report.task_id])
+    return redirect(f"{url}?period={report.period_key}")
+
+
+@require_POST
 def task_assign(request: HttpRequest, pk: int) -> HttpResponse:
     def ids(name: str) -> list[int]:
-        return [i for i in (_int_or_none(v) for v in request.POST.getlist(name)) if i]
+        return [i for i in map(int_param, request.POST.getlist(name)) if i is not None]
 
     return _task_action(
         request, pk,
@@ -696,9 +719,9 @@ def task_supervise(request: HttpRequest, pk: int) -> HttpResponse:
     return _task_action(
         request, pk,
         lambda task: services.supervision_issue(
-            actor=_user(request), task_id=task.pk, unit_id=_int_or_none(post.get("unit")) or 0,
+            actor=_user(request), task_id=task.pk, unit_id=int_param(post.get("unit")) or 0,
             reason=post.get("reason", ""), requirement=post.get("requirement", ""),
-            reply_workdays=_int_or_none(post.get("reply_workdays")) or 0,
+            reply_workdays=int_param(post.get("reply_workdays"), low=0, high=1000) or 0,
         ),
         "督办单已签发。",
     )  # fmt: skip
@@ -791,7 +814,7 @@ def notification_list(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def notification_read(request: HttpRequest) -> HttpResponse:
-    pk = _int_or_none(request.POST.get("id"))
+    pk = int_param(request.POST.get("id"))
     services.notification_mark_read(actor=_user(request), ids=[pk] if pk else None)
     target = request.POST.get("next", "")
     if target.startswith("/") and not target.startswith("//"):

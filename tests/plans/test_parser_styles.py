@@ -34,7 +34,7 @@ def test_items_straight_under_chapters_are_measures_with_one_task():
         (4, "二"),
     ]
     assert _units(result) == [
-        [(["县委依法治县办"], ["各乡(镇)人民政府", "县直各单位"])],
+        [(["县委依法治县办"], ["各乡（镇）人民政府", "县直各单位"])],
         [(["县司法局"], [])],
         [(["县司法局"], ["县直各执法部门"])],
         [([], ["各执法部门"])],
@@ -72,7 +72,7 @@ def test_labels_on_their_own_lines_and_circled_numbers_make_tasks_of_a_measure()
     assert _units(result) == [
         [(["区司法局"], ["区市场监管局", "区城管局"]), (["区司法局"], [])],
         [(["区市场监管局"], ["区直有关部门"])],
-        [(["区行政审批局"], ["各乡(镇)人民政府"])],
+        [(["区行政审批局"], ["各乡（镇）人民政府"])],
     ]
     tasks = result.measures[0].tasks
     assert tasks[0].text == "制定轻微违法行为免罚清单"
@@ -137,7 +137,7 @@ def test_a_docx_task_table_becomes_measures_with_units_and_deadlines():
     assert result.title == "宜黄县2024年度法治建设重点任务分工方案"
     assert _units(result) == [
         [(["县司法局"], ["县直各执法单位"])],
-        [(["县司法局"], ["各乡(镇)人民政府"])],
+        [(["县司法局"], ["各乡（镇）人民政府"])],
     ]
     deadline = result.measures[0].tasks[0].deadline
     assert deadline is not None

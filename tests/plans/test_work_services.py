@@ -59,9 +59,10 @@ def test_the_whole_loop_report_consolidate_return_fix_accept(world):
         actor=world.supervisor, consolidation_id=c1.pk, accept=False, comment="请补充评查结果。"
     )
     assert _status(work.review) == Status.RETURNED
-    first.refresh_from_db()
-    assert (first.state, first.return_comment) == ("returned", "请补充评查结果。")
-    assert Notification.objects.filter(recipient=world.clerk_a, kind="return").exists()
+    # The lead unit sends the county's report back itself; the county corrects it.
+    services.progress_report_return(
+        actor=work.lead_clerk, report_id=first.pk, comment="请写明评查发现的问题。"
+    )
     with pytest.raises(ValidationError, match="临川区人民政府"):
         consolidate(world, work, base_id=c1.pk)  # the county has not fixed its report yet
     fixed = report(world, work, text="已评查 12 卷，发现问题 3 个，已整改。", base_id=first.pk)
@@ -76,6 +77,62 @@ def test_the_whole_loop_report_consolidate_return_fix_accept(world):
     assert AuditEvent.objects.filter(action="consolidation.return").count() == 1
     assert AuditEvent.objects.filter(action="consolidation.accept").count() == 1
     assert Consolidation.objects.filter(task=work.review).count() == 2
+
+
+def _returns(user) -> list[str]:
+    return list(
+        Notification.objects.filter(recipient=user, kind="return").values_list("text", flat=True)
+    )
+
+
+def test_returning_a_consolidation_returns_only_the_consolidation_to_the_lead_unit(world):
+    work = work_plan(world)
+    county_a = report(world, work, text="临川评查 12 卷。")
+    county_b = report(world, work, user=world.clerk_b, text="南城评查 8 卷。")
+    c1 = consolidate(world, work)
+    services.consolidation_decide(
+        actor=world.supervisor, consolidation_id=c1.pk, accept=False, comment="汇总请写明合格率。"
+    )
+    for r in (county_a, county_b):
+        r.refresh_from_db()
+        assert (r.state, r.return_comment, r.is_current) == ("submitted", "", True)
+    assert _returns(world.clerk_a) == []
+    assert _returns(world.clerk_b) == []
+    assert _returns(work.lead_clerk) == [
+        f"汇总进展被退回待改：1.1（{work.period_key}），意见：汇总请写明合格率。"
+    ]
+    assert [(r.task.code, str(r.status)) for r in my_tasks(world.clerk_a)][1] == ("1.1", "推进中")
+    # The lead unit consolidates again at once, on the same reports.
+    c2 = consolidate(world, work, text="全市评查 20 卷，合格率 95%。", base_id=c1.pk)
+    assert set(c2.reports.all()) == {county_a, county_b}
+
+
+def test_a_unit_report_is_returned_to_that_unit_alone(world):
+    work = work_plan(world)
+    county_a = report(world, work, text="临川评查 12 卷。")
+    county_b = report(world, work, user=world.clerk_b, text="南城评查 8 卷。")
+    with pytest.raises(PermissionDenied):
+        services.progress_report_return(
+            actor=world.clerk_b, report_id=county_a.pk, comment="不是牵头单位"
+        )
+    with pytest.raises(ValidationError, match="退回意见不能为空"):
+        services.progress_report_return(actor=work.lead_clerk, report_id=county_a.pk, comment=" ")
+    services.progress_report_return(
+        actor=work.lead_clerk, report_id=county_a.pk, comment="请补充案卷清单。"
+    )
+    county_a.refresh_from_db()
+    county_b.refresh_from_db()
+    assert (county_a.state, county_a.return_comment) == ("returned", "请补充案卷清单。")
+    assert county_b.state == "submitted"
+    assert _returns(world.clerk_a) == [
+        f"本单位进展被退回待改：1.1（{work.period_key}），意见：请补充案卷清单。"
+    ]
+    assert _returns(world.clerk_b) == []
+    assert AuditEvent.objects.filter(action="progress_report.return").count() == 1
+    with pytest.raises(ValidationError, match="不能再退回"):
+        services.progress_report_return(
+            actor=world.supervisor, report_id=county_a.pk, comment="再退一次"
+        )
 
 
 def test_it_refuses_a_report_for_a_period_not_yet_open(world):
@@ -290,3 +347,54 @@ def test_the_daily_tick_sends_the_reminders(world):
     tick = dict(engine.ticks())["plans.reminders"]
     assert tick(timezone.localdate()).startswith("任务与督办单临期提醒 ")
     assert Notification.objects.filter(recipient=world.clerk_a, kind="due").count() == 1
+
+
+def test_a_corrected_report_keeps_the_files_of_the_version_it_corrects(world):
+    work = work_plan(world)
+    first = report(world, work, files=[("评查表.pdf", PDF), ("现场.png", PNG)])
+    photo = Evidence.objects.get(report=first, name="现场.png")
+    second = report(
+        world, work, text="已评查 12 卷，已整改。", base_id=first.pk,
+        files=[("报告.docx", _docx())], remove_evidence=[photo.pk],
+    )  # fmt: skip
+    kept = list(Evidence.objects.filter(report=second).order_by("pk"))
+    assert [(e.name, bytes(e.content)) for e in kept] == [
+        ("评查表.pdf", PDF),
+        ("报告.docx", _docx()),
+    ]
+    assert Evidence.objects.filter(report=first).count() == 2  # version 1 is untouched
+    third = report(world, work, text="第三版", base_id=second.pk)
+    assert list(Evidence.objects.filter(report=third).values_list("name", flat=True)) == [
+        "评查表.pdf", "报告.docx",
+    ]  # fmt: skip
+    after = AuditEvent.objects.filter(action="progress_report.submit").order_by("pk")[1].after
+    assert [e["name"] for e in after["carried"]] == ["评查表.pdf"]
+    assert [e["name"] for e in after["removed"]] == ["现场.png"]
+    assert [e["name"] for e in after["evidence"]] == ["报告.docx"]
+
+
+def test_the_evidence_limit_counts_the_files_carried_over(world, monkeypatch):
+    monkeypatch.setattr(services, "MAX_EVIDENCE_FILES", 2)
+    work = work_plan(world)
+    first = report(world, work, files=[("a.pdf", PDF), ("b.png", PNG)])
+    with pytest.raises(ValidationError, match="最多 2 个佐证材料（沿用上一版 2 个，新上传 1 个）"):
+        report(world, work, text="第二版", base_id=first.pk, files=[("c.pdf", PDF)])
+    assert ProgressReport.objects.get(is_current=True).pk == first.pk
+    b = Evidence.objects.get(report=first, name="b.png")
+    second = report(
+        world, work, text="第二版", base_id=first.pk, files=[("c.pdf", PDF)],
+        remove_evidence=[b.pk],
+    )  # fmt: skip
+    assert sorted(Evidence.objects.filter(report=second).values_list("name", flat=True)) == [
+        "a.pdf", "c.pdf",
+    ]  # fmt: skip
+
+
+def test_removing_a_file_not_of_the_current_version_is_refused(world):
+    work = work_plan(world)
+    first = report(world, work, files=[("a.pdf", PDF)])
+    other = report(world, work, user=world.clerk_b, files=[("b.pdf", PDF)])
+    stray = Evidence.objects.get(report=other)
+    with pytest.raises(ValidationError, match="不属于当前版本"):
+        report(world, work, text="第二版", base_id=first.pk, remove_evidence=[stray.pk])
+    assert ProgressReport.objects.get(owner_unit=world.gov_a, is_current=True).pk == first.pk

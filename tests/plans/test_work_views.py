@@ -81,10 +81,16 @@ def test_the_supervisor_returns_and_the_clerk_sees_the_comment(world):
     )
     assert response.status_code == 302
     assert Consolidation.objects.get().state == "returned"
+    # The return is addressed to the lead unit, which wrote the consolidation.
+    lead_page = client_for(work.lead_clerk).get(reverse("plans:task", args=[work.review.pk]))
+    text = lead_page.content.decode()
+    assert "审核意见：请补充数据" in text
+    assert "退回待改" in text
+    assert "报送汇总进展（牵头单位）" in text  # it may consolidate again at once
     clerk_page = client_for(world.clerk_a).get(reverse("plans:task", args=[work.review.pk]))
     text = clerk_page.content.decode()
-    assert "退回意见：请补充数据" in text
-    assert "退回待改" in text
+    assert "请补充数据" not in text
+    assert "退回待改" not in text
     # A clerk cannot decide, and county B cannot even find the consolidation.
     assert client_for(world.clerk_a).post(
         reverse("plans:decide", args=[c.pk]), {"decision": "accept"}
@@ -176,3 +182,48 @@ def test_the_supervisor_reassigns_through_the_page(world):
     )
     page = client_for(world.clerk_a).get(reverse("plans:mine")).content.decode()
     assert 'data-task="3.1"' in page
+
+
+def test_the_report_form_lists_the_files_it_will_carry_over_and_version_2_shows_them(world):
+    work = work_plan(world)
+    first = report(world, work, files=[("评查表.pdf", PDF)])
+    evidence = Evidence.objects.get(report=first)
+    client = client_for(world.clerk_a)
+    url = reverse("plans:task", args=[work.review.pk])
+    page = client.get(url).content.decode()
+    assert "沿用第1版的佐证材料" in page
+    assert f'name="remove_evidence" value="{evidence.pk}"' in page
+    response = client.post(
+        reverse("plans:task_report", args=[work.review.pk]),
+        {"period_key": work.period_key, "text": "第二版进展", "self_state": "in_progress",
+         "base_id": first.pk},
+    )  # fmt: skip
+    assert response.status_code == 302
+    second = ProgressReport.objects.get(is_current=True)
+    assert second.version == 2
+    page = client.get(url).content.decode()
+    assert "第二版进展" in page
+    assert "评查表.pdf" in page
+    assert "沿用前一版" in page
+
+
+def test_the_lead_unit_returns_one_units_report_from_the_task_page(world):
+    work = work_plan(world)
+    county_a = report(world, work, text="临川的进展")
+    report(world, work, user=world.clerk_b, text="南城的进展")
+    lead = client_for(work.lead_clerk)
+    page = lead.get(reverse("plans:task", args=[work.review.pk])).content.decode()
+    assert page.count("data-return-report") == 2
+    response = lead.post(
+        reverse("plans:report_return", args=[county_a.pk]), {"comment": "请补充案卷清单"}
+    )
+    assert response.status_code == 302
+    county_a.refresh_from_db()
+    assert county_a.state == "returned"
+    assert ProgressReport.objects.get(owner_unit=world.gov_b).state == "submitted"
+    # A responsible unit sees no return button and may not return.
+    other = client_for(world.clerk_b)
+    assert (
+        "data-return-report"
+        not in other.get(reverse("plans:task", args=[work.review.pk])).content.decode()
+    )

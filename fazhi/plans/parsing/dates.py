@@ -6,6 +6,7 @@ import calendar
 import re
 from datetime import date
 
+from fazhi.core.text import fold
 from fazhi.plans.parsing.result import Deadline
 
 _ONGOING = re.compile(r"长期坚持|持续推进|长期推进|常态化推进|长期有效")
@@ -70,6 +71,15 @@ def parse_deadline(text: str) -> Deadline:
     if deadline is None:
         return Deadline(text)
     deadline.text = text
+    return deadline
+
+
+def read_deadline(text: str) -> Deadline:
+    """A 完成时限 as a person typed it or a task stores it (either width): recognised on the
+    folded text, its words kept as written."""
+    written = text.strip()
+    deadline = parse_deadline(fold(written))
+    deadline.text = written[: len(deadline.text)]
     return deadline
 
 

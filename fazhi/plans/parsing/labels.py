@@ -8,6 +8,8 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from fazhi.core.text import fold
+
 LEAD, RESPONSIBLE, DEADLINE = "lead", "responsible", "deadline"
 LABELS = {
     "牵头单位": LEAD, "主办单位": LEAD, "牵头部门": LEAD,
@@ -42,22 +44,23 @@ class Block:
 
 
 def split_units(text: str) -> list[str]:
-    """Unit names in a list, split on 、 , ; outside brackets: 各县(市、区)政府 stays whole."""
+    """Unit names in a list, split on 、 , ; outside brackets: 各县(市、区)政府 stays whole.
+    Brackets and separators are recognised in either width; each name keeps its own."""
     units: list[str] = []
     depth = 0
     current: list[str] = []
-    for ch in text:
-        if ch == "(":
+    for ch, folded in zip(text, fold(text), strict=True):
+        if folded == "(":
             depth += 1
-        elif ch == ")":
+        elif folded == ")":
             depth = max(depth - 1, 0)
-        if depth == 0 and ch in "、,;":
+        if depth == 0 and folded in "、,;":
             units.append("".join(current))
             current = []
         else:
             current.append(ch)
     units.append("".join(current))
-    cleaned = [re.sub(r"\s+", "", u).strip("。.") for u in units]
+    cleaned = [re.sub(r"\s+", "", u).strip("。.．") for u in units]
     return [u for u in cleaned if u]
 
 

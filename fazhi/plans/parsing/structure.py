@@ -71,6 +71,11 @@ def _numbered(line: str) -> tuple[str, str, str] | None:
     return None
 
 
+def numbered_heading(line: str) -> bool:
+    """Whether a (stripped, folded) line starts with a numbering the parser reads."""
+    return _numbered(line) is not None
+
+
 def find_title(lines: list[str]) -> tuple[str, int]:
     """The plan's title and the index of the first body line."""
     first_heading = next(
