@@ -19,7 +19,6 @@ class SearchForm(forms.Form):
     body = forms.CharField(label="制定机关", required=False, max_length=100)
     year = forms.IntegerField(label="年份", required=False, min_value=1949, max_value=2100)
     sort = forms.ChoiceField(label="排序", required=False, choices=list(SORTS.items()))
-    page = forms.IntegerField(required=False, min_value=1, max_value=50)
 
 
 class NormativeCreateForm(forms.Form):
