@@ -10,14 +10,13 @@ LAWS_TRIAL_VALIDITY_YEARS (2 for 暂行/试行, 🧠), LAWS_EXPIRY_WARNING_DAYS 
 from __future__ import annotations
 
 import hashlib
-import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from fazhi.core import audit
 from fazhi.core.models import Organisation, Permission, User
@@ -32,12 +31,14 @@ from fazhi.laws.models import (
     NormativeDocument,
     NormativeStage,
     Provision,
+    RegistrationCounter,
     Source,
     Status,
 )
 from fazhi.laws.parsing import ParsedLaw, ParseError, parse_markdown
 from fazhi.laws.search import get_backend
 from fazhi.laws.text import short_title_of
+from fazhi.procedures.services import next_in_counter
 
 
 def setting(name: str, default: int) -> int:
@@ -237,14 +238,17 @@ def normative_create(
     return doc
 
 
-def next_registration_number(year: int) -> str:
-    prefix = getattr(settings, "LAWS_REGISTRATION_PREFIX", "抚规")
-    pattern = re.compile(rf"^{re.escape(prefix)}〔{year}〕(\d+)号$")
-    used = NormativeDocument.objects.filter(
-        registration_number__startswith=f"{prefix}〔{year}〕"
-    ).values_list("registration_number", flat=True)
-    numbers = [int(m.group(1)) for n in used if n and (m := pattern.match(n))]
-    return f"{prefix}〔{year}〕{max(numbers, default=0) + 1}号"
+def _next_registration_number(year: int) -> str:
+    """The year's next 统一登记编号 from its locked counter row: consecutive however many
+    reviewers register at once (the row stays locked until the registration commits, and a
+    refused one gives its number back), and past any number typed by hand."""
+    prefix = str(getattr(settings, "LAWS_REGISTRATION_PREFIX", "抚规"))
+    while True:
+        number = (
+            f"{prefix}〔{year}〕{next_in_counter(RegistrationCounter, prefix=prefix, year=year)}号"
+        )
+        if not NormativeDocument.objects.filter(registration_number=number).exists():
+            return number
 
 
 def normative_register(
@@ -262,7 +266,7 @@ def normative_register(
             raise ValidationError(
                 f"《{doc.title}》已登记编号（{doc.registration_number}），不能重复登记。"
             )
-        number = registration_number.strip() or next_registration_number(on.year)
+        number = registration_number.strip() or _next_registration_number(on.year)
         holder = NormativeDocument.objects.filter(registration_number=number).first()
         if holder is not None:
             raise ValidationError(
@@ -273,7 +277,13 @@ def normative_register(
         doc.registered_on = on
         doc.registered_by = actor
         doc.stage = NormativeStage.REGISTERED
-        doc.save()
+        try:
+            with transaction.atomic():  # a number typed by hand, taken meanwhile by another
+                doc.save()
+        except IntegrityError:
+            raise ValidationError(
+                f"登记编号“{number}”刚被其他文件使用，同一编号不能登记两次。"
+            ) from None
         audit.record(
             action="laws.normative_register", actor=actor, obj=doc, before=before,
             after=_snapshot(doc),

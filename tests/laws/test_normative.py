@@ -62,6 +62,36 @@ def test_registration_numbers_are_unified_and_never_used_twice(world):
     assert second.registration_number == "抚规〔2026〕2号"
 
 
+def test_automatic_numbers_are_consecutive_around_a_number_typed_by_hand(world):
+    typed, first, second = draft(world), draft(world, "第二份"), draft(world, "第三份")
+    services.normative_register(
+        actor=None, document=typed, on=date(2026, 3, 1), registration_number="抚规〔2026〕2号"
+    )
+    numbers = [
+        services.normative_register(actor=None, document=d, on=date(2026, 3, 2)).registration_number
+        for d in (first, second)
+    ]
+    assert numbers == ["抚规〔2026〕1号", "抚规〔2026〕3号"]
+
+
+def test_the_counters_start_after_the_numbers_given_before_they_existed(world):
+    import importlib
+
+    from django.apps import apps
+
+    from fazhi.laws.models import RegistrationCounter
+
+    old, typed, new = draft(world), draft(world, "第二份"), draft(world, "第三份")
+    services.normative_register(actor=None, document=old, on=date(2026, 3, 1))
+    services.normative_register(
+        actor=None, document=typed, on=date(2026, 3, 1), registration_number="抚规〔2026〕7号"
+    )
+    RegistrationCounter.objects.all().delete()  # as before migration 0004
+    importlib.import_module("fazhi.laws.migrations.0004_registration_counter").seed(apps, None)
+    number = services.normative_register(actor=None, document=new, on=date(2026, 3, 2))
+    assert number.registration_number == "抚规〔2026〕8号"
+
+
 def test_only_a_legal_reviewer_registers(world):
     doc = draft(world)
     with pytest.raises(PermissionDenied):
