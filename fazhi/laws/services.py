@@ -21,6 +21,7 @@ from django.db import IntegrityError, transaction
 from fazhi.core import audit
 from fazhi.core.models import Organisation, Permission, User
 from fazhi.core.services import _require
+from fazhi.core.text import check_plain, tidy
 from fazhi.laws.models import (
     CleanupDecision,
     CleanupOutcome,
@@ -182,6 +183,12 @@ def _snapshot(doc: NormativeDocument) -> dict[str, Any]:
     return {name: getattr(doc, name) for name in NORMATIVE_FIELDS}
 
 
+def _typed(value: str, label: str) -> str:
+    """What a person typed, as stored: tidied, refused when it holds a control character.
+    Width and punctuation stay as typed; only the search index normalises them."""
+    return check_plain(tidy(value), label)
+
+
 def _require_any(actor: User | None, *perms: str) -> None:
     if actor is None or any(actor.has_fazhi_perm(p) for p in perms):
         return
@@ -220,7 +227,8 @@ def normative_create(
 ) -> NormativeDocument:
     """Record a normative document being prepared (起草中) by the actor's unit."""
     _require_any(actor, Permission.HANDLE_CASES, Permission.LEGAL_REVIEW)
-    title, issuing_body = title.strip(), issuing_body.strip()
+    title, issuing_body = _typed(title, "文件标题"), _typed(issuing_body, "制定机关")
+    doc_number, text = _typed(doc_number, "发文字号"), _typed(text, "正文")
     if not title:
         raise ValidationError("请填写文件标题。")
     if not issuing_body:
@@ -231,7 +239,7 @@ def normative_create(
     _parse_normative(title, text)
     with transaction.atomic():
         doc = NormativeDocument.objects.create(
-            title=title, issuing_body=issuing_body, doc_number=doc_number.strip(), text=text,
+            title=title, issuing_body=issuing_body, doc_number=doc_number, text=text,
             owner_unit=unit, created_by=actor,
         )  # fmt: skip
         audit.record(action="laws.normative_create", actor=actor, obj=doc, after=_snapshot(doc))
@@ -266,7 +274,7 @@ def normative_register(
             raise ValidationError(
                 f"《{doc.title}》已登记编号（{doc.registration_number}），不能重复登记。"
             )
-        number = registration_number.strip() or _next_registration_number(on.year)
+        number = _typed(registration_number, "统一登记编号") or _next_registration_number(on.year)
         holder = NormativeDocument.objects.filter(registration_number=number).first()
         if holder is not None:
             raise ValidationError(
@@ -360,6 +368,7 @@ def normative_revise(
 ) -> NormativeDocument:
     """A published document amended: a new dated version; the old one stays readable."""
     _require(actor, Permission.LEGAL_REVIEW)
+    text = _typed(text, "正文")
     _parse_normative(document.title, text)
     with transaction.atomic():
         doc = _lock_visible(actor, document)
@@ -389,7 +398,8 @@ def normative_file(
 ) -> NormativeDocument:
     """备案: the document was filed with the level above."""
     _require_any(actor, Permission.HANDLE_CASES, Permission.LEGAL_REVIEW)
-    if not filed_with.strip():
+    filed_with, filing_number = _typed(filed_with, "备案机关"), _typed(filing_number, "备案登记号")
+    if not filed_with:
         raise ValidationError("请填写备案机关。")
     with transaction.atomic():
         doc = _lock_visible(actor, document)
@@ -399,8 +409,8 @@ def normative_file(
             raise ValidationError("报送备案日期不能早于公布日期。")
         before = _snapshot(doc)
         doc.filed_on = filed_on
-        doc.filed_with = filed_with.strip()
-        doc.filing_number = filing_number.strip()
+        doc.filed_with = filed_with
+        doc.filing_number = filing_number
         doc.save()
         audit.record(
             action="laws.normative_file", actor=actor, obj=doc, before=before,
@@ -443,13 +453,14 @@ def normative_expire_due(*, actor: User | None, today: date) -> list[NormativeDo
 
 def cleanup_round_create(*, actor: User | None, title: str, started_on: date) -> CleanupRound:
     _require(actor, Permission.LEGAL_REVIEW)
-    if not title.strip():
+    title = _typed(title, "清理工作名称")
+    if not title:
         raise ValidationError("请填写清理工作名称。")
     if actor is None or actor.unit is None:
         raise ValidationError("清理工作必须由一个单位组织。")
     with transaction.atomic():
         cleanup = CleanupRound.objects.create(
-            title=title.strip(), started_on=started_on, owner_unit=actor.unit, created_by=actor
+            title=title, started_on=started_on, owner_unit=actor.unit, created_by=actor
         )
         audit.record(
             action="laws.cleanup_create", actor=actor, obj=cleanup,
@@ -470,6 +481,7 @@ def cleanup_decide(
     _require(actor, Permission.LEGAL_REVIEW)
     if outcome not in CleanupOutcome.values:
         raise ValidationError("清理结论无效，应为继续有效、修改或废止。")
+    note = _typed(note, "说明")
     with transaction.atomic():
         if (
             actor is not None
@@ -484,7 +496,7 @@ def cleanup_decide(
         before = _snapshot(doc)
         decision, _ = CleanupDecision.objects.update_or_create(
             round=cleanup, document=doc,
-            defaults={"outcome": outcome, "note": note.strip(), "decided_by": actor},
+            defaults={"outcome": outcome, "note": note, "decided_by": actor},
         )  # fmt: skip
         if outcome == CleanupOutcome.REPEAL:
             _set_status(doc, Status.REPEALED)

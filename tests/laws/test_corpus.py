@@ -110,3 +110,19 @@ def test_a_term_finds_every_document_containing_it(corpus, term):
     found = {h.title for h in search(term, limit=1000).hits}
     assert expected, f"测试样本中没有包含“{term}”的文件"
     assert found == expected
+
+
+@pytest.mark.django_db
+def test_control_characters_in_a_file_are_dropped_before_storing(tmp_path):
+    from fazhi.laws.models import LawDocument, Provision
+
+    folder = tmp_path / "行政法规"
+    folder.mkdir()
+    (folder / "控制字符条例(2020-01-01).md").write_text(
+        "# 控制字符\x0b条例\n\n第一条 本条例\x1b[0m适用于\x7f全市。\n", "utf-8"
+    )
+    report = laws_import(actor=None, root=tmp_path)
+    assert report.created == 1
+    assert LawDocument.objects.get().title == "控制字符条例"
+    assert Provision.objects.get().text == "本条例[0m适用于全市。"
+    assert [h.title for h in search("适用于全市").hits] == ["控制字符条例"]

@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from fazhi.core import services as core_services
 from fazhi.core.models import AuditEvent
 from fazhi.laws import selectors, services
-from fazhi.laws.models import CleanupOutcome, NormativeStage, Status
+from fazhi.laws.models import CleanupOutcome, NormativeDocument, NormativeStage, Status
 from fazhi.laws.search import search
 from tests.conftest import PASSWORD
 
@@ -210,3 +210,50 @@ def test_a_revision_adds_a_version_and_keeps_the_old_one(world, reviewer_a, publ
     old = selectors.version_on(law, date(2026, 4, 1))
     assert old is not None
     assert old.version_date == date(2026, 3, 5)
+
+
+def test_typed_text_is_stored_as_typed_without_invisible_characters(world, reviewer_a):
+    doc = services.normative_create(
+        actor=world.clerk_a, title=" 临川区（试行）管理办法\u200b ", issuing_body="临川区人民政府",
+        text=TEXT.replace("\n", "\r\n"), doc_number="\ufeff临府发〔2026〕1号",
+    )  # fmt: skip
+    doc.refresh_from_db()
+    assert (doc.title, doc.doc_number) == ("临川区（试行）管理办法", "临府发〔2026〕1号")
+    assert "\r" not in doc.text
+    services.normative_register(actor=reviewer_a, document=doc, on=date(2026, 3, 1))
+    services.normative_publish(actor=reviewer_a, document=doc, published_on=date(2026, 3, 5))
+    services.normative_file(
+        actor=reviewer_a, document=doc, filed_on=date(2026, 3, 6),
+        filed_with=" 抚州市人民政府\u200b", filing_number="备〔2026〕3号 ",
+    )  # fmt: skip
+    doc.refresh_from_db()
+    assert (doc.filed_with, doc.filing_number) == ("抚州市人民政府", "备〔2026〕3号")
+    assert doc.law_document.title == "临川区（试行）管理办法"
+    assert [h.title for h in search("试行").hits] == ["临川区（试行）管理办法"]
+
+
+@pytest.mark.parametrize(
+    "field",
+    ["title", "issuing_body", "doc_number", "text"],
+)
+def test_a_control_character_in_typed_text_is_refused_and_nothing_is_written(world, field):
+    values = {
+        "title": "临川区办法",
+        "issuing_body": "临川区人民政府",
+        "doc_number": "",
+        "text": TEXT,
+    }
+    values[field] += "\x07"
+    with pytest.raises(ValidationError, match="控制字符"):
+        services.normative_create(actor=world.clerk_a, **values)
+    assert not NormativeDocument.objects.exists()
+
+
+def test_a_control_character_in_a_typed_number_is_refused(world, reviewer_a):
+    doc = draft(world)
+    with pytest.raises(ValidationError, match="控制字符"):
+        services.normative_register(
+            actor=reviewer_a, document=doc, on=date(2026, 3, 1), registration_number="抚规\x1b1号"
+        )
+    doc.refresh_from_db()
+    assert doc.stage == NormativeStage.DRAFT
