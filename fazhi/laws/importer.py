@@ -19,7 +19,7 @@ from fazhi.core.services import _require
 from fazhi.laws.models import Kind, LawVersion, Source
 from fazhi.laws.parsing import ParseError, parse_markdown, split_file_stem
 from fazhi.laws.search import get_backend
-from fazhi.laws.services import content_hash, store_version
+from fazhi.laws.services import check_version_date, content_hash, store_version
 
 LAW_FOLDERS = {"宪法", "宪法相关法", "民法典", "民法商法", "行政法", "经济法", "社会法", "刑法",
                "诉讼与非诉讼程序法"}  # fmt: skip
@@ -159,6 +159,11 @@ def _import_file(
     version_date: date | None = file_date or parsed.latest_preamble_date()
     if version_date is None:
         report.skipped.append((rel, "文件名和制定沿革中都没有日期，无法确定版本"))
+        return
+    try:
+        check_version_date(version_date)
+    except ValidationError as exc:
+        report.skipped.append((rel, " ".join(exc.messages)))
         return
     parts = path.relative_to(root).parts
     # The root's own name counts too: importing 行政法规/ alone still knows its kind.

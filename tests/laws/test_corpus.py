@@ -126,3 +126,16 @@ def test_control_characters_in_a_file_are_dropped_before_storing(tmp_path):
     assert LawDocument.objects.get().title == "控制字符条例"
     assert Provision.objects.get().text == "本条例[0m适用于全市。"
     assert [h.title for h in search("适用于全市").hits] == ["控制字符条例"]
+
+
+@pytest.mark.django_db
+def test_a_file_dated_in_the_future_is_skipped_with_its_reason(tmp_path):
+    folder = tmp_path / "行政法规"
+    folder.mkdir()
+    (folder / "未来条例(9999-12-31).md").write_text("# 未来条例\n\n第一条 内容。\n", "utf-8")
+    (folder / "远古条例(1900-01-01).md").write_text("# 远古条例\n\n第一条 内容。\n", "utf-8")
+    report = laws_import(actor=None, root=tmp_path)
+    skipped = dict(report.skipped)
+    assert "晚于" in skipped["行政法规/未来条例(9999-12-31).md"]
+    assert "早于" in skipped["行政法规/远古条例(1900-01-01).md"]
+    assert report.created == 0

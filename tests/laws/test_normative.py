@@ -257,3 +257,109 @@ def test_a_control_character_in_a_typed_number_is_refused(world, reviewer_a):
         )
     doc.refresh_from_db()
     assert doc.stage == NormativeStage.DRAFT
+
+
+# --- dates: a range and an order (#13 item 13) ------------------------------------------
+
+FAR = date(9999, 12, 31)
+
+
+def _today():
+    from django.utils import timezone
+
+    return timezone.localdate()
+
+
+def test_a_registration_date_in_the_future_is_refused_and_takes_no_number(world, reviewer_a):
+    doc = draft(world)
+    with pytest.raises(ValidationError, match="登记日期"):
+        services.normative_register(actor=reviewer_a, document=doc, on=FAR)
+    doc.refresh_from_db()
+    assert (doc.stage, doc.registration_number) == (NormativeStage.DRAFT, None)
+    services.normative_register(actor=reviewer_a, document=doc, on=_today())
+    doc.refresh_from_db()
+    assert doc.registration_number == f"抚规〔{_today().year}〕1号"
+
+
+@pytest.fixture
+def registered(world, reviewer_a):
+    doc = draft(world)
+    services.normative_register(actor=reviewer_a, document=doc, on=date(2026, 3, 1))
+    return doc
+
+
+@pytest.mark.parametrize(
+    ("dates", "message"),
+    [
+        ({"published_on": FAR}, "公布日期"),
+        ({"published_on": date(2026, 2, 28)}, "登记日期"),  # published before it was registered
+        ({"published_on": date(2026, 3, 5), "effective_on": date(2026, 3, 4)}, "施行日期"),
+        ({"published_on": date(2026, 3, 5), "effective_on": FAR}, "施行日期"),
+        ({"published_on": date(2026, 3, 5), "expires_on": date(2026, 3, 5)}, "有效期"),
+        ({"published_on": date(2026, 3, 5), "expires_on": FAR}, "有效期"),
+    ],
+)
+def test_publication_dates_keep_their_range_and_order(registered, reviewer_a, dates, message):
+    with pytest.raises(ValidationError, match=message):
+        services.normative_publish(actor=reviewer_a, document=registered, **dates)
+    registered.refresh_from_db()
+    assert registered.stage == NormativeStage.REGISTERED
+    assert registered.law_document is None
+
+
+def test_a_document_may_take_effect_on_the_day_it_is_published(registered, reviewer_a):
+    services.normative_publish(
+        actor=reviewer_a, document=registered, published_on=date(2026, 3, 1),
+        effective_on=date(2026, 3, 1),
+    )  # fmt: skip
+    registered.refresh_from_db()
+    assert registered.effective_on == registered.published_on == registered.registered_on
+
+
+def test_filing_and_revision_dates_are_not_in_the_future(published, reviewer_a):
+    with pytest.raises(ValidationError, match="报送备案日期"):
+        services.normative_file(
+            actor=reviewer_a, document=published, filed_on=FAR, filed_with="抚州市人民政府"
+        )
+    with pytest.raises(ValidationError, match="版本日期"):
+        services.normative_revise(actor=reviewer_a, document=published, text=TEXT, version_date=FAR)
+    published.refresh_from_db()
+    assert (published.filed_on, len(selectors.versions_of(published.law_document))) == (None, 1)
+
+
+def test_cleanup_dates_are_not_in_the_future_and_in_order(reviewer_a):
+    with pytest.raises(ValidationError, match="开始日期"):
+        services.cleanup_round_create(actor=reviewer_a, title="未来的清理", started_on=FAR)
+    cleanup = services.cleanup_round_create(
+        actor=reviewer_a, title="2026年清理", started_on=date(2026, 5, 1)
+    )
+    for closed_on in (date(2026, 4, 30), FAR):
+        with pytest.raises(ValidationError, match="结束日期"):
+            services.cleanup_close(actor=reviewer_a, cleanup=cleanup, closed_on=closed_on)
+    cleanup.refresh_from_db()
+    assert cleanup.closed_on is None
+
+
+def test_the_expiry_job_refuses_a_date_that_has_not_come(published):
+    from fazhi.procedures import engine
+
+    with pytest.raises(ValidationError, match="运行日期"):
+        services.normative_expire_due(actor=None, today=FAR)
+    job = dict(engine.ticks())["laws.normative_expire"]
+    assert "未处理" in job(FAR)  # the timer's job says so and does not fail
+    published.refresh_from_db()
+    assert published.status == Status.IN_FORCE
+    assert "1 件" in job(date(2026, 10, 1))
+    published.refresh_from_db()
+    assert published.status == Status.EXPIRED
+
+
+def test_a_law_version_dated_in_the_future_is_refused(db):
+    from fazhi.laws.models import LawDocument
+
+    with pytest.raises(ValidationError, match="版本日期"):
+        services.law_text_store(
+            actor=None, title="未来法", kind="law", markdown="# 未来法\n\n第一条 内容。",
+            version_date=FAR,
+        )  # fmt: skip
+    assert not LawDocument.objects.exists()

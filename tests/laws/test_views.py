@@ -244,3 +244,22 @@ def test_staff_and_public_state_the_same_count_on_every_page(rules, world, monke
         for sort in ("", "date")
     }
     assert lines == {"找到 10 件以上文件，以下为最相关的结果"}
+
+
+def test_an_absurd_date_on_the_pages_is_a_message_not_an_error(world, county_doc):
+    admin = client_for(world.admin)
+    response = admin.post(
+        reverse("laws:normative_register", args=[county_doc.pk]), {"on": "9999-12-31"},
+        follow=True,
+    )  # fmt: skip
+    assert response.status_code == 200
+    assert "登记日期" in response.content.decode()
+    admin.post(reverse("laws:normative_register", args=[county_doc.pk]), {"on": "2026-03-01"})
+    response = admin.post(
+        reverse("laws:normative_publish", args=[county_doc.pk]), {"published_on": "9999-12-31"},
+        follow=True,
+    )  # fmt: skip
+    assert response.status_code == 200
+    assert "公布日期" in response.content.decode()
+    county_doc.refresh_from_db()
+    assert (county_doc.registration_number, county_doc.published_on) == ("抚规〔2026〕1号", None)
