@@ -42,13 +42,19 @@ class ImportReport:
     unchanged: int = 0
     skipped: list[tuple[str, str]] = field(default_factory=list)
     reindexed: int = 0
+    repaired: int = 0  # documents found without their index (or with a stale one) and indexed
     seconds: float = 0.0
 
     def summary(self) -> str:
         return (
             f"共 {self.files} 个文件：新增版本 {self.created}，更新 {self.updated}，"
             f"未变 {self.unchanged}，跳过 {len(self.skipped)}；重建索引文件 {self.reindexed} 件；"
-            f"用时 {self.seconds:.1f} 秒"
+            + (
+                f"补建索引 {self.repaired} 件（此前中断的导入或重建留下的）；"
+                if self.repaired
+                else ""
+            )
+            + f"用时 {self.seconds:.1f} 秒"
         )
 
 
@@ -92,11 +98,15 @@ def laws_import(
     *,
     actor: User | None,
     root: Path,
-    reindex: bool = True,
     progress: Callable[[str], None] | None = None,
 ) -> ImportReport:
     """Load every version file under ``root``; files already loaded with the same content
-    are left alone, and only documents that changed are reindexed."""
+    are left alone, and only documents that changed are reindexed.
+
+    A batch's documents are indexed in the batch's own transaction, so an import stopped
+    half-way has committed only documents that can be found; then every document whose
+    index is missing or stale (left by an older, interrupted run or rebuild) is indexed,
+    and the report says how many (补建索引)."""
     _require(actor, Permission.MANAGE_SYSTEM)
     if not root.is_dir():
         raise ValidationError(f"目录不存在：{root}")
@@ -106,15 +116,18 @@ def laws_import(
     touched: set[int] = set()
     files = corpus_files(root)
     report.files = len(files)
+    backend = get_backend()
     for start in range(0, len(files), BATCH):
         with transaction.atomic():
+            batch: set[int] = set()
             for path in files[start : start + BATCH]:
-                _import_file(path, root, known, report, touched)
+                _import_file(path, root, known, report, batch)
+            backend.index_documents(sorted(batch))
+        touched |= batch
         if progress:
             progress(f"已处理 {min(start + BATCH, len(files))}/{len(files)} 个文件")
-    if reindex and touched:
-        get_backend().index_documents(sorted(touched))
-        report.reindexed = len(touched)
+    report.reindexed = len(touched)
+    report.repaired = backend.repair()
     report.seconds = time.monotonic() - started
     with transaction.atomic():
         audit.record(
@@ -123,6 +136,7 @@ def laws_import(
             after={
                 "files": report.files, "created": report.created, "updated": report.updated,
                 "unchanged": report.unchanged, "reindexed": report.reindexed,
+                "repaired": report.repaired,
                 "skipped": [f"{p}: {r}" for p, r in report.skipped[:200]],
             },
         )  # fmt: skip

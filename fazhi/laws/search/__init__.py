@@ -84,6 +84,10 @@ class SearchBackend(Protocol):
 
     def rebuild(self) -> None: ...
 
+    def repair(self) -> int:
+        """Index every document whose index is missing or stale; returns how many."""
+        ...
+
     def search(
         self, query: ParsedQuery, *, filters: Filters, sort: str, offset: int, limit: int
     ) -> Results: ...

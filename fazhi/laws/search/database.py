@@ -17,7 +17,7 @@ from django.db import connection, transaction
 
 from fazhi.laws.models import KIND_ORDER, LawDocument, SearchChunk, SearchDoc, Status
 from fazhi.laws.search import Filters, Hit, Results
-from fazhi.laws.search.indexing import IndexedDocument, build
+from fazhi.laws.search.indexing import IndexedDocument, build, stale_documents
 from fazhi.laws.search.query import ParsedQuery, Term
 from fazhi.laws.search.snippets import snippet
 from fazhi.laws.text import short_title_of
@@ -109,6 +109,11 @@ class DatabaseBackend:
             SearchChunk.objects.all().delete()
             SearchDoc.objects.all().delete()
         self.index_documents(LawDocument.objects.order_by("pk").values_list("pk", flat=True))
+
+    def repair(self) -> int:
+        stale = stale_documents()
+        self.index_documents(stale)
+        return len(stale)
 
     # -- searching ---------------------------------------------------------------------
 
