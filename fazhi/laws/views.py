@@ -342,7 +342,13 @@ def cleanup_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 )  # fmt: skip
                 messages.success(request, f"已记录《{doc.title}》的清理结论。")
             else:
-                messages.error(request, "请选择清理结论。")
+                messages.error(
+                    request,
+                    "；".join(
+                        f"{form.fields[k].label}：{''.join(str(e) for e in v)}"
+                        for k, v in form.errors.items()
+                    ),
+                )
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         except PermissionDenied as exc:

@@ -263,3 +263,25 @@ def test_an_absurd_date_on_the_pages_is_a_message_not_an_error(world, county_doc
     assert "公布日期" in response.content.decode()
     county_doc.refresh_from_db()
     assert (county_doc.registration_number, county_doc.published_on) == ("抚规〔2026〕1号", None)
+
+
+@pytest.mark.parametrize("year", ["99999999999999999999", "²", "٢٠٢١", "2021.0", "-2021", "1900"])
+def test_a_year_that_is_not_a_plain_year_is_a_message(demo, year):
+    response = Client().get(reverse("laws_public:search"), {"q": "复议", "year": year})
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "筛选条件有误：年份：应为 1949 至" in body
+    assert 'class="laws-hit"' not in body
+
+
+def test_a_cleanup_decision_for_a_malformed_document_id_changes_nothing(world):
+    admin = client_for(world.admin)
+    created = admin.post(
+        reverse("laws:cleanup_list"), {"title": "2026年清理", "started_on": "2026-05-01"}
+    )
+    for raw in ("99999999999999999999", "٣", "-1"):
+        response = admin.post(created["Location"], {"document": raw, "outcome": "repeal"})
+        assert response.status_code == 302
+    from fazhi.laws.models import CleanupDecision
+
+    assert not CleanupDecision.objects.exists()
