@@ -157,7 +157,9 @@ def _check_labels(action: str, object_type: str, before: Any, after: Any) -> Non
             with open(path, "a", encoding="utf-8") as log:
                 log.write("\n".join(problems) + "\n")
             return
-        raise AssertionError("审计日志会显示内部代码，请在模块的 labels.py 中登记：" + "；".join(problems))
+        raise AssertionError(
+            "审计日志会显示内部代码，请在模块的 labels.py 中登记：" + "；".join(problems)
+        )
 
 
 @dataclass(frozen=True)

@@ -39,7 +39,12 @@ class LawsConfig(AppConfig):
 
 
 def _expire_normative_documents(today: date) -> str:
+    from django.core.exceptions import ValidationError
+
     from fazhi.laws.services import normative_expire_due
 
-    expired = normative_expire_due(actor=None, today=today)
+    try:
+        expired = normative_expire_due(actor=None, today=today)
+    except ValidationError as exc:  # a date the job refuses: said, and the other jobs run
+        return "未处理规范性文件有效期：" + " ".join(exc.messages)
     return f"有效期届满标为失效的规范性文件 {len(expired)} 件"

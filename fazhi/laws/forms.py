@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils import timezone
 
+from fazhi.core import dates
 from fazhi.core.forms import Form
+from fazhi.core.params import int_param
 from fazhi.laws.models import CleanupOutcome, Kind, Status
 from fazhi.laws.search import SORTS
 
@@ -18,9 +21,18 @@ class SearchForm(Form):
         label="时效性", required=False, choices=[("", "全部"), *Status.choices]
     )
     body = forms.CharField(label="制定机关", required=False, max_length=100)
-    year = forms.IntegerField(label="年份", required=False, min_value=1949, max_value=2100)
+    year = forms.CharField(label="年份", required=False, max_length=20)
     sort = forms.ChoiceField(label="排序", required=False, choices=list(SORTS.items()))
-    page = forms.IntegerField(required=False, min_value=1, max_value=50)
+
+    def clean_year(self) -> int | None:
+        raw = self.cleaned_data.get("year", "")
+        if not raw:
+            return None
+        first, last = dates.EARLIEST.year, timezone.localdate().year
+        year = int_param(raw, low=first, high=last)
+        if year is None:
+            raise forms.ValidationError(f"应为 {first} 至 {last} 之间的年份，如 2021")
+        return year
 
 
 class NormativeCreateForm(Form):
@@ -63,6 +75,12 @@ class CleanupCreateForm(Form):
 
 
 class CleanupDecideForm(Form):
-    document = forms.IntegerField(widget=forms.HiddenInput)
+    document = forms.CharField(label="文件", widget=forms.HiddenInput)
     outcome = forms.ChoiceField(label="结论", choices=CleanupOutcome.choices)
     note = forms.CharField(label="说明", max_length=500, required=False)
+
+    def clean_document(self) -> int:
+        pk = int_param(self.cleaned_data.get("document", ""))
+        if pk is None:
+            raise forms.ValidationError("所选文件无效，请刷新页面后重试")
+        return pk

@@ -19,7 +19,7 @@ from fazhi.core.services import _require
 from fazhi.laws.models import Kind, LawVersion, Source
 from fazhi.laws.parsing import ParseError, parse_markdown, split_file_stem
 from fazhi.laws.search import get_backend
-from fazhi.laws.services import content_hash, store_version
+from fazhi.laws.services import check_version_date, content_hash, store_version
 
 LAW_FOLDERS = {"宪法", "宪法相关法", "民法典", "民法商法", "行政法", "经济法", "社会法", "刑法",
                "诉讼与非诉讼程序法"}  # fmt: skip
@@ -42,13 +42,19 @@ class ImportReport:
     unchanged: int = 0
     skipped: list[tuple[str, str]] = field(default_factory=list)
     reindexed: int = 0
+    repaired: int = 0  # documents found without their index (or with a stale one) and indexed
     seconds: float = 0.0
 
     def summary(self) -> str:
         return (
             f"共 {self.files} 个文件：新增版本 {self.created}，更新 {self.updated}，"
             f"未变 {self.unchanged}，跳过 {len(self.skipped)}；重建索引文件 {self.reindexed} 件；"
-            f"用时 {self.seconds:.1f} 秒"
+            + (
+                f"补建索引 {self.repaired} 件（此前中断的导入或重建留下的）；"
+                if self.repaired
+                else ""
+            )
+            + f"用时 {self.seconds:.1f} 秒"
         )
 
 
@@ -92,11 +98,15 @@ def laws_import(
     *,
     actor: User | None,
     root: Path,
-    reindex: bool = True,
     progress: Callable[[str], None] | None = None,
 ) -> ImportReport:
     """Load every version file under ``root``; files already loaded with the same content
-    are left alone, and only documents that changed are reindexed."""
+    are left alone, and only documents that changed are reindexed.
+
+    A batch's documents are indexed in the batch's own transaction, so an import stopped
+    half-way has committed only documents that can be found; then every document whose
+    index is missing or stale (left by an older, interrupted run or rebuild) is indexed,
+    and the report says how many (补建索引)."""
     _require(actor, Permission.MANAGE_SYSTEM)
     if not root.is_dir():
         raise ValidationError(f"目录不存在：{root}")
@@ -106,15 +116,18 @@ def laws_import(
     touched: set[int] = set()
     files = corpus_files(root)
     report.files = len(files)
+    backend = get_backend()
     for start in range(0, len(files), BATCH):
         with transaction.atomic():
+            batch: set[int] = set()
             for path in files[start : start + BATCH]:
-                _import_file(path, root, known, report, touched)
+                _import_file(path, root, known, report, batch)
+            backend.index_documents(sorted(batch))
+        touched |= batch
         if progress:
             progress(f"已处理 {min(start + BATCH, len(files))}/{len(files)} 个文件")
-    if reindex and touched:
-        get_backend().index_documents(sorted(touched))
-        report.reindexed = len(touched)
+    report.reindexed = len(touched)
+    report.repaired = backend.repair()
     report.seconds = time.monotonic() - started
     with transaction.atomic():
         audit.record(
@@ -123,6 +136,7 @@ def laws_import(
             after={
                 "files": report.files, "created": report.created, "updated": report.updated,
                 "unchanged": report.unchanged, "reindexed": report.reindexed,
+                "repaired": report.repaired,
                 "skipped": [f"{p}: {r}" for p, r in report.skipped[:200]],
             },
         )  # fmt: skip
@@ -159,6 +173,11 @@ def _import_file(
     version_date: date | None = file_date or parsed.latest_preamble_date()
     if version_date is None:
         report.skipped.append((rel, "文件名和制定沿革中都没有日期，无法确定版本"))
+        return
+    try:
+        check_version_date(version_date)
+    except ValidationError as exc:
+        report.skipped.append((rel, " ".join(exc.messages)))
         return
     parts = path.relative_to(root).parts
     # The root's own name counts too: importing 行政法规/ alone still knows its kind.

@@ -10,18 +10,19 @@ LAWS_TRIAL_VALIDITY_YEARS (2 for 暂行/试行, 🧠), LAWS_EXPIRY_WARNING_DAYS 
 from __future__ import annotations
 
 import hashlib
-import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.utils import timezone
 
-from fazhi.core import audit
+from fazhi.core import audit, dates
 from fazhi.core.models import Organisation, Permission, User
 from fazhi.core.services import _require
+from fazhi.core.text import check_plain, tidy
 from fazhi.laws.models import (
     CleanupDecision,
     CleanupOutcome,
@@ -32,12 +33,14 @@ from fazhi.laws.models import (
     NormativeDocument,
     NormativeStage,
     Provision,
+    RegistrationCounter,
     Source,
     Status,
 )
 from fazhi.laws.parsing import ParsedLaw, ParseError, parse_markdown
 from fazhi.laws.search import get_backend
 from fazhi.laws.text import short_title_of
+from fazhi.procedures.services import next_in_counter
 
 
 def setting(name: str, default: int) -> int:
@@ -88,7 +91,9 @@ def store_version(
     version = LawVersion.objects.filter(document=document, version_date=version_date).first()
     if version is not None and version.content_hash == content_hash:
         return StoreResult(document, version, "unchanged")
-    in_force_on = parsed.effective_on if parsed.effective_on and parsed.effective_on >= version_date else version_date  # fmt: skip
+    # "自…起施行" as the text says, when it is a plausible date for this version.
+    stated = parsed.effective_on
+    in_force_on = stated if stated and version_date <= stated <= dates.latest() else version_date
     change = "updated" if version else "created"
     if version is None:
         version = LawVersion(document=document, version_date=version_date)
@@ -128,6 +133,14 @@ def store_version(
     return StoreResult(document, version, change)
 
 
+def check_version_date(value: date, label: str = "版本日期") -> date:
+    """A version's date (公布 or 修改): on or after dates.EARLIEST, not after today."""
+    return dates.check(
+        value, label=label, latest_on=timezone.localdate(),
+        latest_why="版本日期是公布或修改的日期，不能晚于今天",
+    )  # fmt: skip
+
+
 def content_hash(raw: str) -> str:
     return hashlib.sha256(raw.encode("utf-8")).hexdigest()
 
@@ -148,6 +161,7 @@ def law_text_store(
     _require(actor, Permission.MANAGE_SYSTEM)
     if kind not in Kind.values:
         raise ValidationError(f"法规类别“{kind}”无效")
+    check_version_date(version_date)
     try:
         parsed = parse_markdown(markdown)
     except ParseError as exc:
@@ -179,6 +193,12 @@ NORMATIVE_FIELDS = (
 
 def _snapshot(doc: NormativeDocument) -> dict[str, Any]:
     return {name: getattr(doc, name) for name in NORMATIVE_FIELDS}
+
+
+def _typed(value: str, label: str) -> str:
+    """What a person typed, as stored: tidied, refused when it holds a control character.
+    Width and punctuation stay as typed; only the search index normalises them."""
+    return check_plain(tidy(value), label)
 
 
 def _require_any(actor: User | None, *perms: str) -> None:
@@ -219,7 +239,8 @@ def normative_create(
 ) -> NormativeDocument:
     """Record a normative document being prepared (起草中) by the actor's unit."""
     _require_any(actor, Permission.HANDLE_CASES, Permission.LEGAL_REVIEW)
-    title, issuing_body = title.strip(), issuing_body.strip()
+    title, issuing_body = _typed(title, "文件标题"), _typed(issuing_body, "制定机关")
+    doc_number, text = _typed(doc_number, "发文字号"), _typed(text, "正文")
     if not title:
         raise ValidationError("请填写文件标题。")
     if not issuing_body:
@@ -230,21 +251,24 @@ def normative_create(
     _parse_normative(title, text)
     with transaction.atomic():
         doc = NormativeDocument.objects.create(
-            title=title, issuing_body=issuing_body, doc_number=doc_number.strip(), text=text,
+            title=title, issuing_body=issuing_body, doc_number=doc_number, text=text,
             owner_unit=unit, created_by=actor,
         )  # fmt: skip
         audit.record(action="laws.normative_create", actor=actor, obj=doc, after=_snapshot(doc))
     return doc
 
 
-def next_registration_number(year: int) -> str:
-    prefix = getattr(settings, "LAWS_REGISTRATION_PREFIX", "抚规")
-    pattern = re.compile(rf"^{re.escape(prefix)}〔{year}〕(\d+)号$")
-    used = NormativeDocument.objects.filter(
-        registration_number__startswith=f"{prefix}〔{year}〕"
-    ).values_list("registration_number", flat=True)
-    numbers = [int(m.group(1)) for n in used if n and (m := pattern.match(n))]
-    return f"{prefix}〔{year}〕{max(numbers, default=0) + 1}号"
+def _next_registration_number(year: int) -> str:
+    """The year's next 统一登记编号 from its locked counter row: consecutive however many
+    reviewers register at once (the row stays locked until the registration commits, and a
+    refused one gives its number back), and past any number typed by hand."""
+    prefix = str(getattr(settings, "LAWS_REGISTRATION_PREFIX", "抚规"))
+    while True:
+        number = (
+            f"{prefix}〔{year}〕{next_in_counter(RegistrationCounter, prefix=prefix, year=year)}号"
+        )
+        if not NormativeDocument.objects.filter(registration_number=number).exists():
+            return number
 
 
 def normative_register(
@@ -262,7 +286,8 @@ def normative_register(
             raise ValidationError(
                 f"《{doc.title}》已登记编号（{doc.registration_number}），不能重复登记。"
             )
-        number = registration_number.strip() or next_registration_number(on.year)
+        dates.not_future(on, label="登记日期")
+        number = _typed(registration_number, "统一登记编号") or _next_registration_number(on.year)
         holder = NormativeDocument.objects.filter(registration_number=number).first()
         if holder is not None:
             raise ValidationError(
@@ -273,7 +298,13 @@ def normative_register(
         doc.registered_on = on
         doc.registered_by = actor
         doc.stage = NormativeStage.REGISTERED
-        doc.save()
+        try:
+            with transaction.atomic():  # a number typed by hand, taken meanwhile by another
+                doc.save()
+        except IntegrityError:
+            raise ValidationError(
+                f"登记编号“{number}”刚被其他文件使用，同一编号不能登记两次。"
+            ) from None
         audit.record(
             action="laws.normative_register", actor=actor, obj=doc, before=before,
             after=_snapshot(doc),
@@ -308,6 +339,30 @@ def _publish_text(doc: NormativeDocument, version_date: date) -> LawDocument:
     return law
 
 
+def _publication_dates(
+    doc: NormativeDocument, published_on: date, effective_on: date | None, expires_on: date | None
+) -> tuple[date, date]:
+    """施行 and 有效期至 of a publication (defaults filled in), in range and in order:
+    登记 ≤ 公布 ≤ today (publishing makes the text public at once); 公布 ≤ 施行 (自公布之日起
+    施行 is the same day) < 有效期至 ≤ dates.latest() (today + FAZHI_MAX_FUTURE_YEARS)."""
+    dates.check(
+        published_on, label="公布日期", earliest=doc.registered_on,
+        earliest_why="不能早于登记日期，文件须先统一登记编号再公布",
+        latest_on=timezone.localdate(), latest_why="公布即向社会公开，不能登记尚未公布的文件",
+    )  # fmt: skip
+    latest_why = f"最晚可设在今后 {dates.future_years()} 年内"
+    effective_on = effective_on or published_on
+    dates.check(
+        effective_on, label="施行日期", earliest=published_on,
+        earliest_why="施行日期不能早于公布日期", latest_why=latest_why,
+    )  # fmt: skip
+    expires_on = expires_on or default_expiry(doc.title, effective_on)
+    if expires_on <= effective_on:
+        raise ValidationError("有效期截止日期应晚于施行日期。")
+    dates.check(expires_on, label="有效期至", latest_why=latest_why)
+    return effective_on, expires_on
+
+
 def normative_publish(
     *,
     actor: User | None,
@@ -323,12 +378,7 @@ def normative_publish(
         doc = _lock_visible(actor, document)
         if doc.stage != NormativeStage.REGISTERED:
             raise ValidationError("文件须先统一登记编号，才能公布（三统一）。")
-        effective_on = effective_on or published_on
-        if effective_on < published_on:
-            raise ValidationError("施行日期不能早于公布日期。")
-        expires_on = expires_on or default_expiry(doc.title, effective_on)
-        if expires_on <= effective_on:
-            raise ValidationError("有效期截止日期应晚于施行日期。")
+        effective_on, expires_on = _publication_dates(doc, published_on, effective_on, expires_on)
         before = _snapshot(doc)
         doc.stage = NormativeStage.PUBLISHED
         doc.published_on = published_on
@@ -350,6 +400,7 @@ def normative_revise(
 ) -> NormativeDocument:
     """A published document amended: a new dated version; the old one stays readable."""
     _require(actor, Permission.LEGAL_REVIEW)
+    text = _typed(text, "正文")
     _parse_normative(document.title, text)
     with transaction.atomic():
         doc = _lock_visible(actor, document)
@@ -357,6 +408,7 @@ def normative_revise(
             raise ValidationError("只有已公布的文件才能修改发布新版本。")
         if version_date <= doc.published_on:
             raise ValidationError("新版本日期应晚于原公布日期。")
+        check_version_date(version_date, label="新版本日期")
         before = _snapshot(doc)
         doc.text = text
         doc.status = Status.IN_FORCE
@@ -379,7 +431,8 @@ def normative_file(
 ) -> NormativeDocument:
     """备案: the document was filed with the level above."""
     _require_any(actor, Permission.HANDLE_CASES, Permission.LEGAL_REVIEW)
-    if not filed_with.strip():
+    filed_with, filing_number = _typed(filed_with, "备案机关"), _typed(filing_number, "备案登记号")
+    if not filed_with:
         raise ValidationError("请填写备案机关。")
     with transaction.atomic():
         doc = _lock_visible(actor, document)
@@ -387,10 +440,11 @@ def normative_file(
             raise ValidationError("文件公布后才能报送备案。")
         if filed_on < doc.published_on:
             raise ValidationError("报送备案日期不能早于公布日期。")
+        dates.not_future(filed_on, label="报送备案日期")
         before = _snapshot(doc)
         doc.filed_on = filed_on
-        doc.filed_with = filed_with.strip()
-        doc.filing_number = filing_number.strip()
+        doc.filed_with = filed_with
+        doc.filing_number = filing_number
         doc.save()
         audit.record(
             action="laws.normative_file", actor=actor, obj=doc, before=before,
@@ -410,8 +464,12 @@ def _set_status(doc: NormativeDocument, status: str) -> None:
 
 
 def normative_expire_due(*, actor: User | None, today: date) -> list[NormativeDocument]:
-    """Documents whose validity ended become 失效 (run by the timer, `fazhi laws tick`)."""
+    """Documents whose validity ended become 失效 (run by the timer, `fazhi laws tick`).
+
+    Refused for a day that has not come: 失效 is public and is not undone, so a run for a
+    later date (``fazhi tick --today 2099-01-01``) must not end documents still in force."""
     _require(actor, Permission.LEGAL_REVIEW)
+    dates.not_future(today, label="运行日期")
     expired: list[NormativeDocument] = []
     with transaction.atomic():
         due = NormativeDocument.objects.select_for_update().filter(
@@ -433,13 +491,16 @@ def normative_expire_due(*, actor: User | None, today: date) -> list[NormativeDo
 
 def cleanup_round_create(*, actor: User | None, title: str, started_on: date) -> CleanupRound:
     _require(actor, Permission.LEGAL_REVIEW)
-    if not title.strip():
+    title = _typed(title, "清理工作名称")
+    if not title:
         raise ValidationError("请填写清理工作名称。")
     if actor is None or actor.unit is None:
         raise ValidationError("清理工作必须由一个单位组织。")
+    # A round is recorded when it begins: its conclusions (废止 at once) go into it from then.
+    dates.not_future(started_on, label="开始日期")
     with transaction.atomic():
         cleanup = CleanupRound.objects.create(
-            title=title.strip(), started_on=started_on, owner_unit=actor.unit, created_by=actor
+            title=title, started_on=started_on, owner_unit=actor.unit, created_by=actor
         )
         audit.record(
             action="laws.cleanup_create", actor=actor, obj=cleanup,
@@ -460,6 +521,7 @@ def cleanup_decide(
     _require(actor, Permission.LEGAL_REVIEW)
     if outcome not in CleanupOutcome.values:
         raise ValidationError("清理结论无效，应为继续有效、修改或废止。")
+    note = _typed(note, "说明")
     with transaction.atomic():
         if (
             actor is not None
@@ -474,7 +536,7 @@ def cleanup_decide(
         before = _snapshot(doc)
         decision, _ = CleanupDecision.objects.update_or_create(
             round=cleanup, document=doc,
-            defaults={"outcome": outcome, "note": note.strip(), "decided_by": actor},
+            defaults={"outcome": outcome, "note": note, "decided_by": actor},
         )  # fmt: skip
         if outcome == CleanupOutcome.REPEAL:
             _set_status(doc, Status.REPEALED)
@@ -497,6 +559,7 @@ def cleanup_close(*, actor: User | None, cleanup: CleanupRound, closed_on: date)
             raise ValidationError("该清理工作已经结束。")
         if closed_on < cleanup.started_on:
             raise ValidationError("结束日期不能早于开始日期。")
+        dates.not_future(closed_on, label="结束日期")
         cleanup.closed_on = closed_on
         cleanup.save()
         audit.record(

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from fazhi.core.text import INVISIBLE
+from fazhi.core.text import INVISIBLE, printable
 
 _SPACES = re.compile(r"[ \t\u00a0\u3000\u2002-\u200a\u202f\u205f]+")
 # Full-width ASCII letters and digits (Ａ-Ｚ, ａ-ｚ, ０-９): folded to ASCII for search only;
@@ -22,8 +22,9 @@ _CJK_RUN = re.compile(rf"[{CJK}]+")
 
 
 def clean(text: str) -> str:
-    """Text for display and storage: no zero-width characters, no non-breaking spaces."""
-    text = text.translate(INVISIBLE).replace("\u00a0", " ")
+    """Text read from a law file, for display and storage: no control characters, no
+    zero-width characters, no non-breaking spaces."""
+    text = printable(text).translate(INVISIBLE).replace("\u00a0", " ")
     return "\n".join(line.rstrip() for line in text.splitlines())
 
 

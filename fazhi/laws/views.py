@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from fazhi.core.models import Permission
+from fazhi.core.params import int_param
 from fazhi.core.scoping import get_scoped_or_404
 from fazhi.laws import selectors, services
 from fazhi.laws.forms import (
@@ -32,6 +33,8 @@ from fazhi.laws.search import Filters, QueryError, search
 from fazhi.laws.text import normalise_article_label
 
 PAGE_SIZE = 20
+# Pages a search can be turned to (beyond them, more words narrow it).
+MAX_PAGES = 50
 
 
 def _labels() -> dict[str, dict[str, str]]:
@@ -57,7 +60,7 @@ def _search_context(request: HttpRequest, public: bool) -> dict[str, Any]:
         )
         return context
     data = form.cleaned_data
-    page = data.get("page") or 1
+    page, notes = _page(request.GET.get("page", ""))
     try:
         results = search(
             data["q"],
@@ -70,14 +73,33 @@ def _search_context(request: HttpRequest, public: bool) -> dict[str, Any]:
     except QueryError as exc:
         context["error"] = " ".join(exc.messages)
         return context
+    shown = results.offset // PAGE_SIZE + 1
+    asked = request.GET.get("page", "").strip()
+    if not notes and asked and int(asked) > shown:
+        pages = f"最多显示 {MAX_PAGES} 页" if results.more else f"共 {shown} 页"
+        notes = [f"第 {asked} 页超出范围，{pages}，以下为第 {shown} 页。"]
     query = request.GET.copy()
     query.pop("page", None)
     context.update(
-        results=results, page=page, base_query=query.urlencode(), start=(page - 1) * PAGE_SIZE + 1,
-        has_next=(page * PAGE_SIZE < results.total or not results.total_exact) and page < 50, has_prev=page > 1,
-        next_page=page + 1, prev_page=page - 1,
+        results=results, page=shown, page_notes=notes, base_query=query.urlencode(),
+        start=results.offset + 1, has_next=results.more and shown < MAX_PAGES,
+        has_prev=shown > 1, next_page=shown + 1, prev_page=shown - 1,
     )  # fmt: skip
     return context
+
+
+def _page(raw: str) -> tuple[int, list[str]]:
+    """The page asked for and what to say about it: a number past the pages that can be
+    shown asks for the last one; anything that is not a page number gives the first."""
+    text = raw.strip()
+    if not text:
+        return 1, []
+    page = int_param(text, low=1)
+    if page is not None:
+        return min(page, MAX_PAGES), []
+    if text.isascii() and text.isdigit() and int(text) > 0:  # more digits than any id
+        return MAX_PAGES, []
+    return 1, [f"页码“{text[:20]}”无效，以下为第 1 页。"]
 
 
 @login_not_required
@@ -320,7 +342,13 @@ def cleanup_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 )  # fmt: skip
                 messages.success(request, f"已记录《{doc.title}》的清理结论。")
             else:
-                messages.error(request, "请选择清理结论。")
+                messages.error(
+                    request,
+                    "；".join(
+                        f"{form.fields[k].label}：{''.join(str(e) for e in v)}"
+                        for k, v in form.errors.items()
+                    ),
+                )
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         except PermissionDenied as exc:

@@ -88,22 +88,22 @@ def number_pattern_set(
     return row
 
 
-def _next_seq(unit: Organisation, procedure: str, year: int) -> int:
-    """The next number, gap-free: the counter row is locked until the caller commits."""
-    counter = CaseCounter.objects.select_for_update().filter(
-        unit=unit, procedure=procedure, year=year
-    )
+def next_in_counter(model: type[Any], **key: Any) -> int:
+    """The next number of the counter row ``key`` of ``model`` (a model with a ``last``
+    field and a unique constraint on the key), gap-free: the row is locked until the
+    caller commits, so the caller must be inside a transaction."""
+    counter = model.objects.select_for_update().filter(**key)
     row = counter.first()
     if row is None:
         try:
             with transaction.atomic():  # a savepoint: losing the race to create is fine
-                CaseCounter.objects.create(unit=unit, procedure=procedure, year=year, last=0)
+                model.objects.create(**key, last=0)
         except IntegrityError:
             pass
         row = counter.get()
     row.last += 1
     row.save(update_fields=["last"])
-    return row.last
+    return int(row.last)
 
 
 # --- clock ---------------------------------------------------------------------------
@@ -538,7 +538,7 @@ def case_open(
 
 
 def _assign_number(case: Case, procedure: engine.Procedure, year: int) -> None:
-    seq = _next_seq(case.owner_unit, procedure.code, year)
+    seq = next_in_counter(CaseCounter, unit=case.owner_unit, procedure=procedure.code, year=year)
     case.year, case.seq = year, seq
     case.number = number_pattern(case.owner_unit, procedure).format(year=year, seq=seq)
 

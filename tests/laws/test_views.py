@@ -188,3 +188,100 @@ def test_the_import_command_reports_skipped_files(db, tmp_path):
     call_command("laws", "import", str(tmp_path), stdout=out, stderr=StringIO())
     assert "跳过 行政法规/坏条例(2020-01-01).md：缺少一级标题" in out.getvalue()
     assert "新增版本 1" in out.getvalue()
+
+
+@pytest.fixture
+def rules(db):
+    from tests.laws.conftest import store
+
+    for n in range(1, 26):
+        store(f"第{n}号备案规定", "第一条 规章应当备案。", kind="rule")
+
+
+def _count_line(body: str) -> str:
+    import re
+
+    found = re.search(r'class="laws-count"[^>]*>([^<]*)<', body)
+    assert found, body
+    return found.group(1)
+
+
+@pytest.mark.parametrize("page", ["3", "99", "99999999999999999999"])
+def test_a_page_past_the_end_shows_the_last_page_and_says_so(rules, page):
+    response = Client().get(reverse("laws_public:search"), {"q": "备案", "page": page})
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "没有找到" not in body
+    assert f"第 {page} 页超出范围，共 2 页，以下为第 2 页" in body
+    assert _count_line(body) == "共找到 25 件文件"
+    assert body.count('class="laws-hit"') == 5
+    assert "下一页" not in body
+    assert "page=1" in body  # 上一页
+
+
+@pytest.mark.parametrize("page", ["abc", "-1", "0", "²", "1.5"])
+def test_a_malformed_page_number_shows_the_first_page_and_says_so(rules, page):
+    response = Client().get(reverse("laws_public:search"), {"q": "备案", "page": page})
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert f"页码“{page}”无效，以下为第 1 页" in body
+    assert body.count('class="laws-hit"') == 20
+    assert "筛选条件有误" not in body
+
+
+def test_staff_and_public_state_the_same_count_on_every_page(rules, world, monkeypatch):
+    from fazhi.laws.search import database
+
+    monkeypatch.setattr(database, "POOL", 10)  # fewer than the matches: an "at least" count
+    staff, public = client_for(world.clerk_a), Client()
+    lines = {
+        _count_line(client.get(url, {"q": "备案", "page": page, "sort": sort}).content.decode())
+        for client, url in (
+            (staff, reverse("laws:search")),
+            (public, reverse("laws_public:search")),
+        )
+        for page in ("1", "2", "3")
+        for sort in ("", "date")
+    }
+    assert lines == {"找到 10 件以上文件，以下为最相关的结果"}
+
+
+def test_an_absurd_date_on_the_pages_is_a_message_not_an_error(world, county_doc):
+    admin = client_for(world.admin)
+    response = admin.post(
+        reverse("laws:normative_register", args=[county_doc.pk]), {"on": "9999-12-31"},
+        follow=True,
+    )  # fmt: skip
+    assert response.status_code == 200
+    assert "登记日期" in response.content.decode()
+    admin.post(reverse("laws:normative_register", args=[county_doc.pk]), {"on": "2026-03-01"})
+    response = admin.post(
+        reverse("laws:normative_publish", args=[county_doc.pk]), {"published_on": "9999-12-31"},
+        follow=True,
+    )  # fmt: skip
+    assert response.status_code == 200
+    assert "公布日期" in response.content.decode()
+    county_doc.refresh_from_db()
+    assert (county_doc.registration_number, county_doc.published_on) == ("抚规〔2026〕1号", None)
+
+
+@pytest.mark.parametrize("year", ["99999999999999999999", "²", "٢٠٢١", "2021.0", "-2021", "1900"])
+def test_a_year_that_is_not_a_plain_year_is_a_message(demo, year):
+    response = Client().get(reverse("laws_public:search"), {"q": "复议", "year": year})
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "筛选条件有误：年份：应为 1949 至" in body
+    assert 'class="laws-hit"' not in body
+
+
+def test_a_cleanup_decision_for_a_malformed_document_id_changes_nothing(world):
+    admin = client_for(world.admin)
+    created = admin.post(
+        reverse("laws:cleanup_list"), {"title": "2026年清理", "started_on": "2026-05-01"}
+    )
+    for raw in ("99999999999999999999", "٣", "-1"):
+        response = admin.post(created["Location"], {"document": raw, "outcome": "repeal"})
+        assert response.status_code == 302
+    from fazhi.laws.models import CleanupDecision
+
+    assert not CleanupDecision.objects.exists()

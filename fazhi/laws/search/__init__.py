@@ -62,12 +62,19 @@ class Hit:
 
 @dataclass
 class Results:
+    """One page of hits. ``total`` belongs to the query and the filters alone: whichever
+    page or order is asked for, the same documents are counted (the first
+    ``database.POOL`` in index order; past them the count says "at least")."""
+
     hits: list[Hit]
     total: int
     total_exact: bool  # False: at least ``total`` documents match
     query: ParsedQuery
     relaxed: bool = False  # the exact terms found nothing; these match the words of them
     notes: list[str] = field(default_factory=list)
+    # Where ``hits`` start: the offset asked for, or the last page's when it lay past the end.
+    offset: int = 0
+    more: bool = False  # documents follow this page
 
 
 class SearchBackend(Protocol):
@@ -76,6 +83,10 @@ class SearchBackend(Protocol):
     def remove_documents(self, document_ids: Iterable[int]) -> None: ...
 
     def rebuild(self) -> None: ...
+
+    def repair(self) -> int:
+        """Index every document whose index is missing or stale; returns how many."""
+        ...
 
     def search(
         self, query: ParsedQuery, *, filters: Filters, sort: str, offset: int, limit: int
@@ -106,7 +117,8 @@ def search(
     limit: int = 20,
 ) -> Results:
     """Search the published laws and documents. Raises QueryError (Chinese message) for
-    a query that cannot be searched."""
+    a query that cannot be searched. An ``offset`` past the last match gives the last
+    page (``Results.offset`` says where it starts)."""
     query = parse_query(text)
     if sort not in SORTS:
         raise QueryError("排序方式无效，可选：按相关度、按日期。")

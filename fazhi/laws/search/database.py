@@ -17,7 +17,7 @@ from django.db import connection, transaction
 
 from fazhi.laws.models import KIND_ORDER, LawDocument, SearchChunk, SearchDoc, Status
 from fazhi.laws.search import Filters, Hit, Results
-from fazhi.laws.search.indexing import IndexedDocument, build
+from fazhi.laws.search.indexing import IndexedDocument, build, stale_documents
 from fazhi.laws.search.query import ParsedQuery, Term
 from fazhi.laws.search.snippets import snippet
 from fazhi.laws.text import short_title_of
@@ -109,6 +109,11 @@ class DatabaseBackend:
             SearchChunk.objects.all().delete()
             SearchDoc.objects.all().delete()
         self.index_documents(LawDocument.objects.order_by("pk").values_list("pk", flat=True))
+
+    def repair(self) -> int:
+        stale = stale_documents()
+        self.index_documents(stale)
+        return len(stale)
 
     # -- searching ---------------------------------------------------------------------
 
@@ -241,11 +246,23 @@ class DatabaseBackend:
         limit: int,
     ) -> Results:
         need = offset + limit
-        pool = max(POOL, need + 1) if sort == "relevance" else need + 1
-        found = self._docs(terms, filters, title=False, order=sort, limit=pool)
-        candidates = {c.document_id: c for c in found}
+        pool = max(POOL, need) + 1
+        if sort == "relevance":
+            found = self._docs(terms, filters, title=False, order=sort, limit=pool)
+            counted = found[: POOL + 1]
+        else:
+            found = self._docs(terms, filters, title=False, order=sort, limit=need + 1)
+            counted = self._docs(terms, filters, title=False, order="relevance", limit=POOL + 1)
+        # The count is taken the same way for every page and order (a deeper page used to
+        # widen it): the first POOL documents in index order, checked; beyond them "N 件以上".
+        exact = len(counted) <= POOL
+        counted = counted[:POOL]
+        rejected = self._verify(terms, [c for c in counted if not c.verified])
+        gone = {c.document_id for c in rejected}
+        total = len(counted) - len(rejected)
+        candidates = {c.document_id: c for c in found if c.document_id not in gone}
         words = [t.text for t in terms]
-        if sort == "relevance" and found:
+        if sort == "relevance" and candidates:
             for c in self._docs(terms, filters, title=True, order=sort, limit=pool):
                 candidates.setdefault(c.document_id, c).verified = True  # title holds them
             for c, row in self._cooccurring(terms, filters):
@@ -256,22 +273,16 @@ class DatabaseBackend:
                 c.score = self._score(c, words)
             ranked = sorted(candidates.values(), key=lambda c: (-c.score, c.rank_key))
         else:
-            ranked = found
-        # Past the pool the count is not taken (it would read every match): "N 件以上".
-        exact = len(found) < pool
+            ranked = [c for c in found if c.document_id not in gone]
         # Documents that matched by grams only are checked where it matters: those to be
-        # shown through their articles (which also gives the article to show), again until
-        # the shown ones all hold; the rest only when the count is exact.
+        # shown, through their articles (which also gives the article to show), again until
+        # the shown ones all hold.
         while unchecked := [c for c in ranked[:need] if not c.verified]:
             rejected = self._check_articles(terms, unchecked)
             ranked = [c for c in ranked if c not in rejected]
-            found = [c for c in found if c not in rejected]
-        if exact and (unchecked := [c for c in found if not c.verified]):
-            rejected = self._verify(terms, unchecked)
-            ranked = [c for c in ranked if c not in rejected]
-            found = [c for c in found if c not in rejected]
-        # Without the full count, "at least" counts only documents known to match.
-        total = len(found) if exact else min(pool, sum(c.verified for c in candidates.values()))
+        if offset >= len(ranked) and ranked:  # past the end: the last page
+            offset = (len(ranked) - 1) // limit * limit
+            need = offset + limit
         page = ranked[offset:need]
         titles = dict(
             LawDocument.objects.filter(pk__in=[c.document_id for c in page]).values_list(
@@ -284,8 +295,9 @@ class DatabaseBackend:
         for row in self._chunks_of(terms, unread):
             self._take_article(candidates[row[1]], row, words)
         return Results(
-            hits=[self._hit(c, words) for c in page], total=total, total_exact=exact, query=query
-        )
+            hits=[self._hit(c, words) for c in page], total=total, total_exact=exact, query=query,
+            offset=offset, more=len(ranked) > need,
+        )  # fmt: skip
 
     def _check_articles(self, terms: list[Term], unverified: list[_Candidate]) -> set[_Candidate]:
         """The exact check through the articles: a document holds a term when its title or

@@ -6,6 +6,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
+from django.db.models import F, OuterRef, Q, Subquery
+
 from fazhi.laws.models import (
     KIND_ORDER,
     LawDocument,
@@ -97,3 +99,20 @@ def build(document_ids: Iterable[int]) -> Iterator[IndexedDocument]:
             )
         doc.body = "\n".join([doc.title, *(c.text for c in chunks)])
         yield IndexedDocument(doc, chunks)
+
+
+def stale_documents() -> list[int]:
+    """Documents whose index rows are missing, or were built from another version or status
+    than the document has now: what an interrupted import or rebuild leaves behind."""
+    latest = LawVersion.objects.filter(document=OuterRef("pk")).order_by("-version_date")
+    return list(
+        LawDocument.objects.annotate(latest=Subquery(latest.values("pk")[:1]))
+        .filter(latest__isnull=False)
+        .filter(
+            Q(search_doc__isnull=True)
+            | ~Q(search_doc__version_id=F("latest"))
+            | ~Q(search_doc__status=F("status"))
+        )
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )

@@ -12,6 +12,7 @@ from django.core.management.base import CommandError, CommandParser
 from django.utils import timezone
 
 from fazhi.core.commands import Command as FazhiCommand
+from fazhi.laws.models import SearchDoc
 from fazhi.laws.search import Filters, QueryError, get_backend, search
 
 
@@ -32,7 +33,10 @@ class Command(FazhiCommand):
         find.add_argument("--year", type=int)
         find.add_argument("--body", default="")
         find.add_argument("--sort", choices=["relevance", "date"], default="relevance")
-        sub.add_parser("reindex", help="重建全部检索索引")
+        rebuild = sub.add_parser("reindex", help="重建全部检索索引")
+        rebuild.add_argument(
+            "--missing", action="store_true", help="只补建缺失或过期的索引（如导入或重建中断后）"
+        )
         sub.add_parser("demo", help="载入演示用法规（可重复执行）")
         sub.add_parser("tick", help="将有效期已届满的规范性文件标为失效")
 
@@ -42,9 +46,11 @@ class Command(FazhiCommand):
             self._import(Path(options["path"]), quiet=options["quiet"])
         elif action == "search":
             self._search(options)
+        elif action == "reindex" and options["missing"]:
+            self.stdout.write(f"补建索引 {get_backend().repair()} 件。")
         elif action == "reindex":
             get_backend().rebuild()
-            self.stdout.write("索引已重建。")
+            self.stdout.write(f"索引已重建：{SearchDoc.objects.count()} 件。")
         elif action == "demo":
             from fazhi.laws.demo import load_demo_laws
 
