@@ -261,31 +261,23 @@ def audit_list(request: HttpRequest) -> HttpResponse:
 
 
 def _audit_xlsx(events: Any) -> HttpResponse:
+    from fazhi.core import audit_labels
+
     local = timezone.get_current_timezone()
     rows = (
         (
-            e.seq, e.at.astimezone(local).strftime("%Y-%m-%d %H:%M:%S"), e.actor_name, e.ip,
-            e.action, e.object_type, e.object_id, e.object_repr,
-            "" if e.before is None else str(e.before), "" if e.after is None else str(e.after),
+            e.seq, e.at.astimezone(local).strftime("%Y-%m-%d %H:%M:%S"), e.actor_name or "系统",
+            e.ip, audit_labels.action_label(e.action) or e.action,
+            audit_labels.object_label(e.object_type), e.object_id, e.object_repr,
+            "\n".join(f"{label}：{text}" for label, text in audit_labels.changes(e)),
         )
         for e in events[:EXPORT_LIMIT].iterator()
     )  # fmt: skip
     body = xlsx_bytes(
         "审计日志",
-        [
-            "序号",
-            "时间",
-            "操作人",
-            "IP",
-            "操作",
-            "对象类型",
-            "对象编号",
-            "对象",
-            "修改前",
-            "修改后",
-        ],
+        ["序号", "时间", "操作人", "IP", "操作", "对象类型", "对象编号", "对象", "变更"],
         rows,
-        [8, 20, 12, 16, 24, 18, 12, 30, 40, 40],
+        [8, 20, 12, 16, 28, 16, 12, 30, 60],
     )
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     response = HttpResponse(body, content_type=XLSX)

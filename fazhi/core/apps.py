@@ -11,6 +11,9 @@ class CoreConfig(AppConfig):
     verbose_name = "基础数据与权限"
 
     def ready(self) -> None:
+        from fazhi.core import labels
+
+        labels.register()
         from django.db.models.signals import post_migrate
 
         from fazhi.core import (

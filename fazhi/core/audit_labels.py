@@ -20,6 +20,7 @@ _FIELDS: dict[str, str] = {}
 _VALUES: dict[tuple[str, str], Callable[[Any], str | None]] = {}
 # Action families whose codes are made at run time ("case.<procedure>.<action>").
 _FAMILIES: list[Callable[[str], str | None]] = []
+_FAMILY_CODES: list[Callable[[], Iterable[str]]] = []
 # Record types whose fields are declared elsewhere (a case's fields are its actions' inputs).
 _FIELD_SOURCES: dict[str, Callable[[str], str | None]] = {}
 _VALUE_SOURCES: dict[str, Callable[[str, Any], str | None]] = {}
@@ -45,16 +46,19 @@ def register(
     actions: Mapping[str, str] = {},
     fields: Mapping[str, str] = {},
     family: Callable[[str], str | None] | None = None,
+    family_codes: Callable[[], Iterable[str]] | None = None,
     field_source: tuple[str, Callable[[str], str | None]] | None = None,
     value_source: tuple[str, Callable[[str, Any], str | None]] | None = None,
 ) -> None:
     """Labels of a module's audit actions (code → 新增用户) and record fields; ``family``
-    names codes made at run time, ``field_source`` (object_type, fn(key)) the fields of a
+    names codes made at run time (``family_codes`` lists them for the filter), ``field_source`` (object_type, fn(key)) the fields of a
     type and ``value_source`` (object_type, fn(key, value)) how their values read."""
     _ACTIONS.update(actions)
     _FIELDS.update(fields)
     if family is not None:
         _FAMILIES.append(family)
+    if family_codes is not None:
+        _FAMILY_CODES.append(family_codes)
     if field_source is not None:
         _FIELD_SOURCES[field_source[0]] = field_source[1]
     if value_source is not None:
@@ -81,7 +85,12 @@ def action_label(code: str) -> str | None:
 
 def actions() -> list[tuple[str, str]]:
     """(code, label) of every registered action, by label: the audit filter's choices."""
-    return sorted(_ACTIONS.items(), key=lambda item: (item[1], item[0]))
+    found = dict(_ACTIONS)
+    for codes in _FAMILY_CODES:
+        for code in codes():
+            if (label := action_label(code)) is not None:
+                found[code] = label
+    return sorted(found.items(), key=lambda item: (item[1], item[0]))
 
 
 def object_label(object_type: str) -> str:
@@ -96,8 +105,8 @@ def object_label(object_type: str) -> str:
 
 
 def field_label(object_type: str, key: str) -> str | None:
-    if key in _FIELDS:
-        return _FIELDS[key]
+    """The record type's own name for ``key`` first (its declaration, its model field), then
+    the module-wide and the common names."""
     source = _FIELD_SOURCES.get(object_type)
     if source is not None and (label := source(key)) is not None:
         return label
@@ -107,7 +116,7 @@ def field_label(object_type: str, key: str) -> str | None:
             return str(model._meta.get_field(key).verbose_name)
         except Exception:  # noqa: S110 (unknown model or FieldDoesNotExist)
             pass
-    return COMMON_FIELDS.get(key)
+    return _FIELDS.get(key) or COMMON_FIELDS.get(key)
 
 
 def value_text(object_type: str, key: str, value: Any) -> str:

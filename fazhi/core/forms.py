@@ -130,8 +130,8 @@ class SetPasswordForm(Form):
 class AuditFilterForm(Form):
     actor = forms.CharField(label="操作人", required=False)
     unit = forms.CharField(label="单位", required=False, help_text="单位全称或简称中的文字")
-    action = forms.CharField(label="操作", required=False)
-    object_type = forms.CharField(label="对象类型", required=False)
+    action = forms.ChoiceField(label="操作", required=False)
+    object_type = forms.ChoiceField(label="对象类型", required=False)
     object_id = forms.CharField(label="对象编号", required=False)
     date_from = forms.DateField(
         label="起始日期", required=False, widget=forms.DateInput(attrs={"type": "date"})
@@ -139,3 +139,24 @@ class AuditFilterForm(Form):
     date_to = forms.DateField(
         label="截止日期", required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from django.apps import apps
+
+        from fazhi.core import audit_labels
+
+        action = self.fields["action"]
+        assert isinstance(action, forms.ChoiceField)
+        action.choices = [("", "全部操作"), *audit_labels.actions()]
+        kinds = sorted(
+            {
+                (m._meta.label_lower, str(m._meta.verbose_name))
+                for m in apps.get_models()
+                if m.__module__.startswith("fazhi.")
+            },
+            key=lambda item: item[1],
+        )
+        object_type = self.fields["object_type"]
+        assert isinstance(object_type, forms.ChoiceField)
+        object_type.choices = [("", "全部类型"), *kinds]

@@ -68,7 +68,7 @@ def audit_events_for(user: Any, filters: dict[str, Any]) -> QuerySet[AuditEvent]
         )
         qs = qs.filter(unit__in=units.values("pk"))
     if filters.get("action"):
-        qs = qs.filter(action__startswith=filters["action"])
+        qs = qs.filter(action=filters["action"])
     if filters.get("object_type"):
         qs = qs.filter(object_type=filters["object_type"])
     if filters.get("object_id"):

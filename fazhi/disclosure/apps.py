@@ -14,6 +14,9 @@ class DisclosureConfig(AppConfig):
     verbose_name = "政府信息公开申请"
 
     def ready(self) -> None:
+        from fazhi.disclosure import labels
+
+        labels.register()
         from django.db.models.signals import post_migrate
 
         from fazhi.core import nav

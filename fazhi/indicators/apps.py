@@ -57,6 +57,9 @@ class IndicatorsConfig(AppConfig):
     verbose_name = "指标与考核"
 
     def ready(self) -> None:
+        from fazhi.indicators import labels
+
+        labels.register()
         from django.db.models.signals import post_save
 
         from fazhi.core import nav

@@ -11,6 +11,9 @@ class LawsConfig(AppConfig):
     verbose_name = "法规规章规范性文件库"
 
     def ready(self) -> None:
+        from fazhi.laws import labels
+
+        labels.register()
         from fazhi.core import nav
         from fazhi.core.models import Permission
 

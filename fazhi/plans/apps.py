@@ -24,6 +24,9 @@ class PlansConfig(AppConfig):
     verbose_name = "实施方案任务台账"
 
     def ready(self) -> None:
+        from fazhi.plans import labels
+
+        labels.register()
         from fazhi.core import nav
         from fazhi.plans import selectors, services
         from fazhi.workdays.registry import register_due_recomputer

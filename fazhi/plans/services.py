@@ -438,7 +438,10 @@ def plan_import_confirm(*, actor: User, draft_id: int) -> Plan:
         resp_link.objects.bulk_create(
             [resp_link(task_id=t.pk, organisation_id=u) for t, _, resp in tasks for u in resp]
         )
-        Target.objects.bulk_create(targets)
+        # Saved one by one (a plan has a handful): post_save is how the indicators module
+        # turns each new target into an indicator, and bulk_create sends no signal.
+        for target in targets:
+            target.save()
         audit.record(
             action="plan.import", actor=actor, obj=plan,
             after={

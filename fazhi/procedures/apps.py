@@ -9,6 +9,9 @@ class ProceduresConfig(AppConfig):
     verbose_name = "案件办理引擎"
 
     def ready(self) -> None:
+        from fazhi.procedures import labels
+
+        labels.register()
         from fazhi.procedures.services import recompute_open_cases
         from fazhi.workdays.registry import register_due_recomputer
 

@@ -28,6 +28,12 @@ def _case_action(code: str) -> str | None:
     return f"{procedure.name}：{action.label}" if action else None
 
 
+def _case_codes() -> list[str]:
+    from fazhi.procedures import engine
+
+    return [f"case.{p.code}.{a.code}" for p in engine.registered() for a in p.actions]
+
+
 def _input_label(key: str) -> str | None:
     from fazhi.procedures import engine
 
@@ -60,7 +66,7 @@ def _value_label(key: str, value: object) -> str | None:
 
 def register() -> None:
     audit_labels.register(
-        actions=ACTIONS, fields=FIELDS, family=_case_action,
+        actions=ACTIONS, fields=FIELDS, family=_case_action, family_codes=_case_codes,
         field_source=("procedures.case", _input_label),
         value_source=("procedures.case", _value_label),
     )  # fmt: skip

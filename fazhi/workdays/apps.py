@@ -11,6 +11,9 @@ class WorkdaysConfig(AppConfig):
     verbose_name = "工作日历与法定期限"
 
     def ready(self) -> None:
+        from fazhi.workdays import labels
+
+        labels.register()
         from django.db.models.signals import post_migrate
 
         from fazhi.core import nav

@@ -36,10 +36,29 @@ def test_an_admin_adds_a_user_and_sees_it_in_the_audit_trail(live_server, page):
     page.wait_for_url(f"{base}/users/")
     assert "已新增用户“赵新”" in page.locator(".messages").inner_text()
     screenshot(page, "core-users")
+    # The administrator changes the new clerk's roles, deactivates and resets the password.
+    page.click("text=newclerk")
+    page.wait_for_selector("#id_name")
+    page.check("text=单位管理员")
+    page.uncheck("#id_is_active")
+    page.click("button.primary")
+    page.wait_for_url(f"{base}/users/")
+    assert "已保存用户“赵新”" in page.locator(".messages").inner_text()
     page.click("text=审计日志")
-    page.fill("#id_action", "user.create")
-    page.click("text=查询")
-    assert "赵新" in page.locator("table.data").inner_text()
+    page.select_option("#id_action", label="新增用户")
+    page.click("button:has-text('查询')")
+    table = page.locator("table.data").inner_text()
+    assert "赵新" in table
+    assert "新增用户" in table
+    assert "user.create" not in table
+    assert "core.user" not in table
+    page.select_option("#id_action", label="修改用户")
+    page.click("button:has-text('查询')")
+    table = page.locator("table.data").inner_text()
+    assert (
+        "角色：经办人 → 单位管理员、经办人" in table or "角色：经办人 → 经办人、单位管理员" in table
+    )
+    assert "有效：是 → 否" in table
     screenshot(page, "core-audit")
     page.click("text=单位管理")
     assert "临川区人民政府" in page.locator("table.data").inner_text()

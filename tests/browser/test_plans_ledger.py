@@ -100,6 +100,19 @@ def test_report_consolidate_return_fix_accept_and_supervise(live_server, page, t
     assert page.locator("[data-task-status]").inner_text() == "退回待改"
     screenshot(page, "plans-ledger-2-returned")
 
+    # 3b. The return goes to the lead unit alone; it sends the county's report back to the
+    # county with its own comment (#13 item 8: a return reaches whom it is addressed to).
+    _login(page, base, "sfj", DEMO_PASSWORD)
+    page.click("nav#sidenav >> text=通知")
+    page.wait_for_url("**/plans/notifications/")
+    page.click("[data-notification='return'] a")
+    page.wait_for_url(f"**/plans/tasks/{task.pk}/")
+    county_row = page.locator("tr[data-report-unit='临川区人民政府']")
+    county_row.locator("[data-return-report] summary").click()
+    county_row.locator("textarea[name=comment]").fill("请补充评查发现的问题及整改情况。")
+    county_row.locator("[data-return-report] button[type=submit]").click()
+    page.wait_for_load_state()
+
     # 4. The clerk is notified, sees the comment and fixes the report.
     _login(page, base, "clerk_a", PASSWORD)
     page.click("nav#sidenav >> text=通知")
@@ -126,7 +139,7 @@ def test_report_consolidate_return_fix_accept_and_supervise(live_server, page, t
     assert page.locator("[data-task-status]").inner_text() == "已完成"
     events = page.locator("[data-timeline] [data-event]")
     kinds = [events.nth(i).get_attribute("data-event") for i in range(events.count())]
-    assert kinds.count("decision") == 2
+    assert kinds.count("decision") == 3  # returned by the supervisor, by the lead unit; accepted
     assert kinds.count("report") == 2
     screenshot(page, "plans-ledger-3-accepted-timeline")
 

@@ -115,8 +115,9 @@ def test_the_audit_page_is_scoped_and_exports_xlsx(world):
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][:5] == ("序号", "时间", "操作人", "IP", "操作")
     assert sheet.freeze_panes == "A2"
-    assert [r[4] for r in rows[1:]] == ["user.update"]
-    assert "0794-0000001" in rows[1][9]
+    assert [r[4] for r in rows[1:]] == ["修改用户"]
+    assert "联系电话：" in rows[1][8]
+    assert "0794-0000001" in rows[1][8]
 
 
 def test_filters_narrow_the_audit_page(world):
@@ -124,7 +125,7 @@ def test_filters_narrow_the_audit_page(world):
         actor=None, name="筛选测试局", kind=OrgKind.OTHER, division=world.city
     )
     client = client_for(world.admin)
-    row = "<td>筛选测试局 "
+    row = "</span> 筛选测试局 "
     assert row in client.get("/audit/?action=organisation.create").content.decode()
     assert row not in client.get("/audit/?action=user.create").content.decode()
     bad = client.get("/audit/?date_from=2026-13-45")

@@ -7,6 +7,7 @@ from typing import Any
 
 from django import template
 
+from fazhi.core import audit_labels
 from fazhi.core.text import safe_link
 
 register = template.Library()
@@ -22,26 +23,22 @@ def minutes(value: timedelta | None) -> int:
 
 @register.filter
 def changes(event: Any) -> list[str]:
-    """An audit event's before/after as readable lines: "字段：旧 → 新"."""
-    before = event.before if isinstance(event.before, dict) else {}
-    after = event.after if isinstance(event.after, dict) else {}
-    lines = []
-    for key in sorted(set(before) | set(after)):
-        old, new = before.get(key), after.get(key)
-        if key in before and key in after:
-            if old != new:
-                lines.append(f"{key}：{_short(old)} → {_short(new)}")
-        elif key in after:
-            lines.append(f"{key}：{_short(new)}")
-        else:
-            lines.append(f"{key}：{_short(old)} → （删除）")
-    if not lines and (event.before or event.after) and not (before or after):
-        lines.append(_short(event.after if event.after is not None else event.before))
-    return lines
+    """An audit event's before/after as readable lines: "字段：旧 → 新" (Chinese field names
+    and value labels from fazhi.core.audit_labels)."""
+    return [f"{label}：{_short(text)}" for label, text in audit_labels.changes(event)]
 
 
-def _short(value: Any, limit: int = 80) -> str:
-    text = "、".join(map(str, value)) if isinstance(value, list) else str(value)
+@register.filter
+def action_label(code: str) -> str:
+    return audit_labels.action_label(code) or code
+
+
+@register.filter
+def object_label(object_type: str) -> str:
+    return audit_labels.object_label(object_type)
+
+
+def _short(text: str, limit: int = 120) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
