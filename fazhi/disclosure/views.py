@@ -17,6 +17,7 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from fazhi.core.models import User
+from fazhi.core.params import int_param
 from fazhi.disclosure import exports, selectors, services, uploads
 from fazhi.disclosure.forms import IntakeForm
 from fazhi.disclosure.models import Channel
@@ -46,18 +47,11 @@ def _may_register(user: User) -> Verdict:
     return open_allowed(user, PROCEDURE.code, "register", user.unit)
 
 
-def _int(value: str | None) -> int | None:
-    try:
-        return int(value) if value else None
-    except ValueError:
-        return None
-
-
 @require_GET
 def request_list(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     filters = selectors.ListFilters(
-        unit=_int(request.GET.get("unit")),
+        unit=int_param(request.GET.get("unit")),
         state=request.GET.get("state", ""),
         channel=request.GET.get("channel", ""),
         deadline=request.GET.get("deadline", ""),
@@ -250,15 +244,15 @@ def _request_act(
 
 
 def _year(request: HttpRequest) -> int:
-    year = _int(request.GET.get("year"))
-    return year if year and 2000 <= year <= 2100 else timezone.localdate().year
+    year = int_param(request.GET.get("year"), low=2000, high=2100)
+    return year or timezone.localdate().year
 
 
 @require_GET
 def figures(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     year = _year(request)
-    unit_id = _int(request.GET.get("unit"))
+    unit_id = int_param(request.GET.get("unit"))
     table = selectors.annual_table(user=user, year=year, unit_id=unit_id)
     if request.GET.get("format") == "xlsx":
         return _xlsx(exports.annual_table_xlsx(table), f"{year}年政府信息公开申请情况.xlsx")
@@ -285,7 +279,7 @@ def figure_records(request: HttpRequest) -> HttpResponse:
     if measure not in selectors.MEASURE_LABELS:
         measure = "received"
     rows = selectors.rate_records(
-        user=user, year=year, measure=measure, unit_id=_int(request.GET.get("unit"))
+        user=user, year=year, measure=measure, unit_id=int_param(request.GET.get("unit"))
     )
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
