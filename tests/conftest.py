@@ -97,6 +97,15 @@ def client_for(user: User) -> Client:
     return client
 
 
+@pytest.fixture
+def postgres() -> None:
+    """For concurrency tests (tests/concurrency.py): they need PostgreSQL's row locks."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("并发测试需要 PostgreSQL（SQLite 的写事务本身就是串行的）")
+
+
 @pytest.fixture(autouse=True)
 def _audit_labels_required(settings):
     # Every audit action and field a test records must have its Chinese label.

@@ -14,7 +14,6 @@ from django.contrib import messages
 from django.contrib.auth import middleware as auth_middleware
 from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.template.loader import render_to_string
 from django.utils.cache import add_never_cache_headers
 
 from fazhi.core.audit import current_ip
@@ -119,8 +118,11 @@ class DatabaseUnavailableMiddleware:
 
     def _unavailable(self, exc: Exception) -> HttpResponse:
         error_log.error("database unavailable: %s", exc)
-        body = render_to_string("503.html", {"platform_name": settings.PLATFORM_NAME})
-        return HttpResponse(body, status=503, headers={"Retry-After": "30"})
+        from fazhi.core.views import error_page
+
+        response = error_page(503)
+        response["Retry-After"] = "30"
+        return response
 
 
 class LoginRequiredMiddleware(auth_middleware.LoginRequiredMiddleware):

@@ -106,6 +106,8 @@ ERRORS = {
     417: ("请求有误", "浏览器发送的请求无法处理，请重试。"),
     414: ("网址过长", "网址（含查询条件）过长，系统无法处理。请缩短查询条件后重试。"),
     431: ("请求头过大", "浏览器发送的请求头（如 Cookie）过大。请清除本站 Cookie 后重试。"),
+    500: ("系统出错", "服务器处理请求时出错，已记录。请稍后重试；如问题持续，请联系系统管理员。"),
+    503: ("系统暂时不可用", "数据库暂时无法连接，请稍后重试。如问题持续，请联系系统管理员。"),
 }
 
 
@@ -115,11 +117,11 @@ def error_page(status: int, message: str = "") -> HttpResponse:
     from django.template.loader import render_to_string
 
     title, default = ERRORS.get(status, ERRORS[400])
-    body = render_to_string(
-        "error.html",
-        {"title": title, "message": message or default, "platform_name": settings.PLATFORM_NAME},
-    )
-    return HttpResponse(body, status=status)
+    context = {
+        "title": title, "message": message or default, "platform_name": settings.PLATFORM_NAME,
+        "retry": status >= 500,  # the server's fault: nothing for the user to change
+    }  # fmt: skip
+    return HttpResponse(render_to_string("error.html", context), status=status)
 
 
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
@@ -128,7 +130,4 @@ def bad_request(request: HttpRequest, exception: Exception | None = None) -> Htt
 
 def server_error(request: HttpRequest) -> HttpResponse:
     # No context processors: the database may be what failed.
-    from django.template.loader import render_to_string
-
-    body = render_to_string("500.html", {"platform_name": settings.PLATFORM_NAME})
-    return HttpResponse(body, status=500)
+    return error_page(500)
