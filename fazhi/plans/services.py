@@ -19,7 +19,7 @@ from django.utils import timezone
 from fazhi.core import audit, dates
 from fazhi.core.models import Permission, User
 from fazhi.core.services import _require
-from fazhi.core.text import tidy
+from fazhi.core.text import check_plain, tidy
 from fazhi.plans.filetypes import check_evidence
 from fazhi.plans.matching import GROUP, IGNORE, ORG, UnitIndex, resolve_names
 from fazhi.plans.models import (
@@ -189,7 +189,7 @@ def _deadline(raw: str) -> dict[str, Any] | None:
 
 
 def plan_draft_set_title(*, actor: User, draft_id: int, title: str) -> PlanDraft:
-    title = title.strip()
+    title = check_plain(tidy(title), "方案标题")
     if not title or len(title) > 255:
         raise ValidationError("方案标题不能为空，且不超过 255 字")
 
@@ -204,7 +204,7 @@ def plan_draft_set_title(*, actor: User, draft_id: int, title: str) -> PlanDraft
 def plan_draft_set_measure_title(
     *, actor: User, draft_id: int, measure: int, title: str
 ) -> PlanDraft:
-    title = title.strip()
+    title = check_plain(tidy(title), "措施标题")
     if not title or len(title) > 255:
         raise ValidationError("措施标题不能为空，且不超过 255 字")
 
@@ -230,9 +230,11 @@ def plan_draft_update_task(
     deadline: str,
 ) -> PlanDraft:
     """Correct one task: its words, its units ("、"-separated as written), its deadline."""
-    text = " ".join(text.split())
+    text = " ".join(check_plain(text, "任务内容").split())
     if not text:
         raise ValidationError("任务内容不能为空")
+    for raw, label in ((lead_units, "牵头单位"), (responsible_units, "责任单位"), (deadline, "完成时限")):
+        check_plain(raw, label)
     lead = _names(lead_units, "牵头单位")
     responsible = _names(responsible_units, "责任单位")
     parsed_deadline = _deadline(deadline)
@@ -254,7 +256,7 @@ def plan_draft_split_task(
     *, actor: User, draft_id: int, measure: int, task: int, text: str
 ) -> PlanDraft:
     """Split a task where the user put a line break: both parts keep the units and deadline."""
-    parts = [" ".join(p.split()) for p in text.replace("\r\n", "\n").split("\n")]
+    parts = [" ".join(p.split()) for p in tidy(check_plain(text, "任务内容")).split("\n")]
     parts = [p for p in parts if p]
     if len(parts) != 2:
         raise ValidationError("拆分时请在任务内容中需要拆开的位置换一次行（分成两段）")
@@ -521,7 +523,7 @@ def _plan_overseer(actor: User, plan: Plan) -> None:
 
 def _clean_text(text: str, what: str, limit: int = REPORT_MAX_CHARS) -> str:
     """What the person typed, as typed (``tidy``: punctuation and width kept)."""
-    text = tidy(text)
+    text = check_plain(tidy(text), what)
     if not text:
         raise ValidationError(f"{what}不能为空")
     if len(text) > limit:
@@ -810,7 +812,7 @@ def consolidation_decide(
     the lead unit may consolidate again at once. One unit's report is sent back with
     ``progress_report_return``."""
     _require(actor, Permission.SUPERVISE)
-    comment = tidy(comment)
+    comment = check_plain(tidy(comment), "审核意见")
     if not accept and not comment:
         raise ValidationError("退回时请填写退回意见，说明需要修改的内容")
     if len(comment) > REPORT_MAX_CHARS:

@@ -18,10 +18,11 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from fazhi.core.exports import XLSX
+from fazhi.core.forms import posted
 from fazhi.core.models import Organisation, Permission, User
 from fazhi.core.params import int_param
 from fazhi.core.scoping import get_visible_or_404, scope_q
-from fazhi.plans import excel, selectors, services, word
+from fazhi.plans import excel, forms, selectors, services, word
 from fazhi.plans.filetypes import CONTENT_TYPES, max_bytes
 from fazhi.plans.matching import IGNORE, UnitIndex
 from fazhi.plans.models import (
@@ -286,7 +287,7 @@ def draft_title(request: HttpRequest, pk: int) -> HttpResponse:
     return _draft_action(
         request, pk, "",
         lambda d: services.plan_draft_set_title(
-            actor=_user(request), draft_id=d.pk, title=request.POST.get("title", "")
+            actor=_user(request), draft_id=d.pk, title=posted(forms.TitleForm, request)["title"]
         ),
     )  # fmt: skip
 
@@ -296,17 +297,17 @@ def draft_measure(request: HttpRequest, pk: int, number: int) -> HttpResponse:
     return _draft_action(
         request, pk, f"#m{number}",
         lambda d: services.plan_draft_set_measure_title(
-            actor=_user(request), draft_id=d.pk, measure=number, title=request.POST.get("title", "")
+            actor=_user(request), draft_id=d.pk, measure=number,
+            title=posted(forms.TitleForm, request)["title"],
         ),
     )  # fmt: skip
 
 
 @require_POST
 def draft_task(request: HttpRequest, pk: int, number: int, position: int) -> HttpResponse:
-    post = request.POST
-    action = post.get("action", "save")
-
     def run(draft: Any) -> None:
+        post = posted(forms.DraftTaskForm, request)
+        action = post["action"] or "save"
         common: dict[str, Any] = {
             "actor": _user(request),
             "draft_id": draft.pk,
@@ -314,16 +315,16 @@ def draft_task(request: HttpRequest, pk: int, number: int, position: int) -> Htt
             "task": position,
         }
         if action == "split":
-            services.plan_draft_split_task(**common, text=post.get("text", ""))
+            services.plan_draft_split_task(**common, text=post["text"])
         elif action == "merge":
             services.plan_draft_merge_task(**common)
         else:
             services.plan_draft_update_task(
                 **common,
-                text=post.get("text", ""),
-                lead_units=post.get("lead_units", ""),
-                responsible_units=post.get("responsible_units", ""),
-                deadline=post.get("deadline", ""),
+                text=post["text"],
+                lead_units=post["lead_units"],
+                responsible_units=post["responsible_units"],
+                deadline=post["deadline"],
             )
 
     return _draft_action(request, pk, f"#t{number}-{position}", run)
@@ -334,9 +335,11 @@ def draft_units(request: HttpRequest, pk: int) -> HttpResponse:
     """Save the unit table: every name whose choice the user changed."""
 
     def run(draft: Any) -> None:
+        units = draft.data["units"]
+        post = posted(forms.DraftUnitsForm, request, names=list(units))
         with transaction.atomic():
-            for name, entry in draft.data["units"].items():
-                choice = request.POST.get(f"unit:{name}", "")
+            for name, entry in units.items():
+                choice = post[f"unit:{name}"]
                 current = entry.get("choice") or entry["match"] or ""
                 if choice and choice != current:
                     services.plan_draft_choose_unit(
@@ -433,10 +436,10 @@ def plan_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
 def plan_reporting(request: HttpRequest, pk: int) -> HttpResponse:
     plan = selectors.plan_for(request.user, pk)
     try:
+        post = posted(forms.ReportingForm, request)
         services.plan_set_reporting(
             actor=_user(request), plan_id=plan.pk,
-            frequency=request.POST.get("frequency", ""),
-            workdays=int_param(request.POST.get("workdays"), low=0, high=1000) or 0,
+            frequency=post["frequency"], workdays=post["workdays"] or 0,
         )  # fmt: skip
     except ValidationError as exc:
         messages.error(request, _error_text(exc))
@@ -496,7 +499,12 @@ def ledger_import_preview(request: HttpRequest, pk: int) -> HttpResponse:
 def ledger_import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     item = get_visible_or_404(LedgerImport.objects.all(), request.user, pk=pk)
     plan_id = item.plan_id
-    if request.POST.get("action") == "discard":
+    try:
+        action = posted(forms.LedgerConfirmForm, request)["action"]
+    except ValidationError as exc:
+        messages.error(request, _error_text(exc))
+        return redirect("plans:ledger_import_preview", pk=item.pk)
+    if action == "discard":
         services.ledger_import_discard(actor=_user(request), import_id=item.pk)
         messages.info(request, "已放弃本次导入，台账没有变化。")
         return redirect("plans:plan", pk=plan_id)
@@ -619,14 +627,16 @@ def _task_action(request: HttpRequest, pk: int, run: Any, done: str) -> HttpResp
         messages.error(request, _error_text(exc))
     else:
         messages.success(request, done)
-    period = request.POST.get("period_key", "")
+    try:
+        period = posted(forms.PeriodForm, request)["period_key"]
+    except ValidationError:
+        period = ""
     suffix = f"?period={period}" if period else ""
     return redirect(reverse("plans:task", args=[task.pk]) + suffix)
 
 
 @require_POST
 def task_report(request: HttpRequest, pk: int) -> HttpResponse:
-    post = request.POST
     uploads = request.FILES.getlist("evidence")
     limit = max_bytes()
     for upload in uploads:
@@ -637,42 +647,40 @@ def task_report(request: HttpRequest, pk: int) -> HttpResponse:
             )
             return redirect(reverse("plans:task", args=[pk]))
     files = [(f.name or "", f.read()) for f in uploads]
-    return _task_action(
-        request, pk,
-        lambda task: services.progress_report_submit(
-            actor=_user(request), task_id=task.pk, period_key=post.get("period_key", ""),
-            text=post.get("text", ""), self_state=post.get("self_state", ""), files=files,
-            base_id=int_param(post.get("base_id")),
-            remove_evidence=[
-                i for i in map(int_param, post.getlist("remove_evidence")) if i is not None
-            ],
-        ),
-        "进展已报送。",
-    )  # fmt: skip
+
+    def run(task: Task) -> None:
+        post = posted(forms.ReportForm, request)
+        services.progress_report_submit(
+            actor=_user(request), task_id=task.pk, period_key=post["period_key"],
+            text=post["text"], self_state=post["self_state"], files=files,
+            base_id=post["base_id"], remove_evidence=post["remove_evidence"] or [],
+        )  # fmt: skip
+
+    return _task_action(request, pk, run, "进展已报送。")
 
 
 @require_POST
 def task_consolidate(request: HttpRequest, pk: int) -> HttpResponse:
-    post = request.POST
-    return _task_action(
-        request, pk,
-        lambda task: services.consolidation_submit(
-            actor=_user(request), task_id=task.pk, period_key=post.get("period_key", ""),
-            text=post.get("text", ""), self_state=post.get("self_state", ""),
-            base_id=int_param(post.get("base_id")),
-        ),
-        "汇总进展已报送，等待审核。",
-    )  # fmt: skip
+    def run(task: Task) -> None:
+        post = posted(forms.ConsolidateForm, request)
+        services.consolidation_submit(
+            actor=_user(request), task_id=task.pk, period_key=post["period_key"],
+            text=post["text"], self_state=post["self_state"], base_id=post["base_id"],
+        )  # fmt: skip
+
+    return _task_action(request, pk, run, "汇总进展已报送，等待审核。")
 
 
 @require_POST
 def consolidation_decide(request: HttpRequest, pk: int) -> HttpResponse:
     consolidation = get_visible_or_404(Consolidation.objects.all(), request.user, pk=pk)
-    accept = request.POST.get("decision") == "accept"
+    accept = False
     try:
+        post = posted(forms.DecisionForm, request)
+        accept = post["decision"] == "accept"
         services.consolidation_decide(
             actor=_user(request), consolidation_id=consolidation.pk, accept=accept,
-            comment=request.POST.get("comment", ""),
+            comment=post["comment"],
         )  # fmt: skip
     except ValidationError as exc:
         messages.error(request, _error_text(exc))
@@ -688,7 +696,9 @@ def report_return(request: HttpRequest, pk: int) -> HttpResponse:
     report = get_visible_or_404(ProgressReport.objects.all(), request.user, pk=pk)
     try:
         services.progress_report_return(
-            actor=_user(request), report_id=report.pk, comment=request.POST.get("comment", "")
+            actor=_user(request),
+            report_id=report.pk,
+            comment=posted(forms.CommentForm, request)["comment"],
         )
     except ValidationError as exc:
         messages.error(request, _error_text(exc))
@@ -700,31 +710,27 @@ def report_return(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def task_assign(request: HttpRequest, pk: int) -> HttpResponse:
-    def ids(name: str) -> list[int]:
-        return [i for i in map(int_param, request.POST.getlist(name)) if i is not None]
+    def run(task: Task) -> None:
+        post = posted(forms.AssignForm, request)
+        services.task_assign(
+            actor=_user(request), task_id=task.pk, lead_unit_ids=post["lead"] or [],
+            responsible_unit_ids=post["responsible"] or [],
+        )  # fmt: skip
 
-    return _task_action(
-        request, pk,
-        lambda task: services.task_assign(
-            actor=_user(request), task_id=task.pk, lead_unit_ids=ids("lead"),
-            responsible_unit_ids=ids("responsible"),
-        ),
-        "任务分工已调整。",
-    )  # fmt: skip
+    return _task_action(request, pk, run, "任务分工已调整。")
 
 
 @require_POST
 def task_supervise(request: HttpRequest, pk: int) -> HttpResponse:
-    post = request.POST
-    return _task_action(
-        request, pk,
-        lambda task: services.supervision_issue(
-            actor=_user(request), task_id=task.pk, unit_id=int_param(post.get("unit")) or 0,
-            reason=post.get("reason", ""), requirement=post.get("requirement", ""),
-            reply_workdays=int_param(post.get("reply_workdays"), low=0, high=1000) or 0,
-        ),
-        "督办单已签发。",
-    )  # fmt: skip
+    def run(task: Task) -> None:
+        post = posted(forms.SuperviseForm, request)
+        services.supervision_issue(
+            actor=_user(request), task_id=task.pk, unit_id=post["unit"] or 0,
+            reason=post["reason"], requirement=post["requirement"],
+            reply_workdays=post["reply_workdays"] or 0,
+        )  # fmt: skip
+
+    return _task_action(request, pk, run, "督办单已签发。")
 
 
 @require_GET
@@ -789,7 +795,9 @@ def notice_reply(request: HttpRequest, pk: int) -> HttpResponse:
     notice = get_visible_or_404(SupervisionNotice.objects.all(), request.user, pk=pk)
     try:
         services.supervision_reply(
-            actor=_user(request), notice_id=notice.pk, text=request.POST.get("text", "")
+            actor=_user(request),
+            notice_id=notice.pk,
+            text=posted(forms.ReplyForm, request)["text"],
         )
     except ValidationError as exc:
         messages.error(request, _error_text(exc))
@@ -814,9 +822,14 @@ def notification_list(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def notification_read(request: HttpRequest) -> HttpResponse:
-    pk = int_param(request.POST.get("id"))
+    try:
+        post = posted(forms.NotificationReadForm, request)
+    except ValidationError as exc:
+        messages.error(request, _error_text(exc))
+        return redirect("plans:notifications")
+    pk = post["id"]
     services.notification_mark_read(actor=_user(request), ids=[pk] if pk else None)
-    target = request.POST.get("next", "")
+    target = post["next"]
     if target.startswith("/") and not target.startswith("//"):
         return redirect(target)
     return redirect("plans:notifications")
