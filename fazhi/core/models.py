@@ -165,6 +165,8 @@ class Permission(models.TextChoices):
     HANDLE_CASES = "cases.handle", "办理案件"
     ENFORCE = "enforcement.act", "行政执法"
     LEGAL_REVIEW = "legal.review", "法制审核"
+    APPROVE = "cases.approve", "审核（承办机构负责人）"
+    SIGN = "cases.sign", "签发（机关负责人）"
     MANAGE_CALENDAR = "calendar.manage", "维护工作日历"
 
 

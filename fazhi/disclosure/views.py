@@ -22,6 +22,7 @@ from fazhi.disclosure import exports, selectors, services, uploads
 from fazhi.disclosure.forms import IntakeForm
 from fazhi.disclosure.models import Channel
 from fazhi.disclosure.procedure import PROCEDURE
+from fazhi.procedures.approvals import approval_panel
 from fazhi.procedures.forms import action_form
 from fazhi.procedures.services import Upload, Verdict, allowed_actions, open_allowed
 from fazhi.workdays.index import current_calendar
@@ -180,6 +181,7 @@ def _detail_context(
         "documents": case.documents.defer("content").order_by("pk"),
         "events": selectors.timeline(case)[-5:],
         "actions": actions,
+        "panel": approval_panel(user, case),
         "breadcrumbs": [
             {"label": "依申请公开", "url": reverse("disclosure:list")},
             {"label": case.number or f"网上申请 {found.query_code}"},
@@ -236,7 +238,10 @@ def _request_act(
     except ValidationError as exc:
         messages.error(request, f"{action.label}未完成：{_errors(exc)}")
         return redirect("disclosure:detail", pk=found.pk)
-    messages.success(request, f"已{action.label}。")
+    if action.approval:
+        messages.success(request, f"“{action.label}”已拟稿送审，签发后生效。")
+    else:
+        messages.success(request, f"已{action.label}。")
     return redirect("disclosure:detail", pk=found.pk)
 
 

@@ -100,7 +100,7 @@ def test_the_citizen_supplies_the_correction_and_sees_the_reply(world, desk):
     assert citizen.post(status + "supply/", {"text": "文昌里小区"}).status_code == 302
     created = fresh(created)
     assert created.case.state == "received"
-    assert created.case.clock["start"] == today.isoformat()
+    assert created.case.clock["main"]["start"] == today.isoformat()
     act(world, created, "reply", today, reply_type="public", reply_text="予以公开，清单附后。")
     page = citizen.get(status).content.decode()
     assert "已答复待送达" in page

@@ -115,6 +115,10 @@ def test_the_whole_procedure_with_every_due_date_worked_by_hand(world):
         "consult",
         "consult_done",
         "extend",
+        "approval.submit",  # the reply is drafted, reviewed, legally checked and signed
+        "approval.approve",
+        "approval.approve",
+        "approval.approve",
         "reply",
         "serve",
     ]

@@ -75,7 +75,9 @@ def test_a_stale_version_gets_the_refresh_message_and_changes_nothing(world):
             actor=world.clerk_a, case_id=request.case_id, action="reply", on=D(2026, 10, 9),
             version=shown, inputs={"reply_type": "public", "reply_text": "予以公开。"},
         )  # fmt: skip
-    assert CaseEvent.objects.filter(case=request.case, action="reply").count() == 1
+    # 答复 is drafted for sign-off: one draft, not two.
+    assert CaseEvent.objects.filter(case=request.case, action="approval.submit").count() == 1
+    assert request.case.approvals.count() == 1
 
 
 def test_it_refuses_a_date_before_the_previous_step_or_in_the_future(world):
