@@ -29,7 +29,8 @@ class CaseQuerySet(ScopedQuerySet):
             owner="created_by",
         )  # fmt: skip
         unit_id = getattr(user, "unit_id", None) if getattr(user, "is_active", False) else None
-        if unit_id is None:
+        # Q() is "everything" (a superuser); OR-ed with a filter it would become that filter.
+        if unit_id is None or not owned:
             return self.filter(owned)
         joined = CaseParticipant.objects.filter(unit_id=unit_id).values("case_id")
         return self.filter(owned | Q(pk__in=joined))
