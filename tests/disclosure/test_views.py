@@ -4,6 +4,7 @@ other county gets 404 or nothing."""
 from __future__ import annotations
 
 import io
+from urllib.parse import quote
 
 import openpyxl
 import pytest
@@ -78,7 +79,8 @@ def test_the_office_replies_through_the_page(world, request_a):
     response = client.post(f"/disclosure/{request_a.pk}/act/reply/", post)
     assert response.status_code == 302
     case = fresh(request_a).case
-    assert case.state == "received" and case.awaiting == "review"
+    assert case.state == "received"
+    assert case.awaiting == "review"
     assert not case.documents.filter(for_applicant=True, kind="disclosure.reply").exists()
     # The same form sent again (a double click) is refused with the refresh message.
     again = client.post(f"/disclosure/{request_a.pk}/act/reply/", post, follow=True)
@@ -86,7 +88,8 @@ def test_the_office_replies_through_the_page(world, request_a):
     assert case.approvals.count() == 1
     # The drafter's page shows the chain but no sign-off form; the section head's shows it.
     page = client.get(f"/disclosure/{request_a.pk}/").content.decode()
-    assert "审批中：答复" in page and "data-approval-form" not in page
+    assert "审批中：答复" in page
+    assert "data-approval-form" not in page
     approval = case.approvals.get()
     preview = client.get(f"/cases/{case.pk}/approvals/{approval.pk}/preview/disclosure.reply")
     assert preview.status_code == 200
@@ -103,9 +106,11 @@ def test_the_office_replies_through_the_page(world, request_a):
              "approval-version": case.version, "approval-comment": "同意",
              "approval-next": f"/disclosure/{request_a.pk}/"},
         )  # fmt: skip
-        assert done.status_code == 302 and done["Location"] == f"/disclosure/{request_a.pk}/"
+        assert done.status_code == 302
+        assert done["Location"] == f"/disclosure/{request_a.pk}/"
     case = fresh(request_a).case
-    assert case.state == "replied" and case.awaiting == ""
+    assert case.state == "replied"
+    assert case.awaiting == ""
     assert case.events.filter(action="reply").count() == 1
     assert case.documents.filter(for_applicant=True, kind="disclosure.reply").exists()
 
