@@ -143,56 +143,6 @@ def record(
     return event
 
 
-def record_many(items: list[dict[str, Any]], *, actor_name: str = "系统", batch: int = 1000) -> int:
-    """Append many system events at once (each item: action, obj, before, after), chained in
-    order under one lock of the chain head: for a job that changes thousands of rows (due
-    dates recomputed after a calendar import). Must run inside the write's transaction."""
-    if not items:
-        return 0
-    ip = current_ip.get()
-    with transaction.atomic():
-        head, _ = AuditChainHead.objects.select_for_update().get_or_create(
-            id=1, defaults={"seq": 0, "hash": GENESIS}
-        )
-        rows: list[AuditEvent] = []
-        seq, prev = head.seq, head.hash
-        for item in items:
-            obj = item["obj"]
-            object_type = obj._meta.label_lower
-            _check_labels(item["action"], object_type, item.get("before"), item.get("after"))
-            seq += 1
-            fields = _hashed_fields(
-                seq=seq, at=timezone.now(), actor_id=None, actor_name=actor_name, unit_id=None,
-                unit_path="", division_path="", ip=ip, action=item["action"],
-                object_type=object_type, object_id=str(obj.pk), object_repr=str(obj)[:255],
-                before=to_json_value(item.get("before")), after=to_json_value(item.get("after")),
-            )  # fmt: skip
-            digest = chain_hash(prev, fields)
-            rows.append(
-                AuditEvent(
-                    seq=seq,
-                    at=datetime.strptime(fields["at"], "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC),
-                    actor_name=actor_name,
-                    unit_path="",
-                    division_path="",
-                    ip=fields["ip"],
-                    action=item["action"],
-                    object_type=object_type,
-                    object_id=fields["object_id"],
-                    object_repr=fields["object_repr"],
-                    before=fields["before"],
-                    after=fields["after"],
-                    prev_hash=prev,
-                    hash=digest,
-                )
-            )
-            prev = digest
-        AuditEvent.objects.bulk_create(rows, batch_size=batch)
-        head.seq, head.hash = seq, prev
-        head.save(update_fields=["seq", "hash"])
-    return len(rows)
-
-
 def _check_labels(action: str, object_type: str, before: Any, after: Any) -> None:
     """Under test, an action or field the audit page would show as a code is an error."""
     from fazhi.core import audit_labels

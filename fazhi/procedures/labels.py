@@ -19,6 +19,7 @@ FIELDS = {
     "action": "办理步骤", "approval": "审批编号", "for": "拟办事项", "step": "审批环节",
     "next": "下一环节", "comment": "审批意见", "role": "身份", "name": "名称",
     "unit": "单位", "kind": "类别", "target": "关联案件", "on": "日期", "place": "地点",
+    "count": "件数", "cases": "案件（编号、原到期日、新到期日）",
 }  # fmt: skip
 
 

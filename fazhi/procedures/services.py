@@ -231,22 +231,39 @@ def _apply_clock(
 
 
 def _set_due(
-    case: Case, clocks: dict[str, dict[str, Any]], *, calendar: Any = None, rules: Any = None
+    case: Case,
+    clocks: dict[str, dict[str, Any]],
+    *,
+    calendar: Any = None,
+    rules: Any = None,
+    computed: Mapping[str, Deadline] | None = None,
+    memo: _Memo | None = None,
 ) -> None:
-    """Store the clocks with their due dates and the case's governing due date."""
-    deadlines: dict[str, Deadline] = {}
+    """Store the clocks with their due dates and the case's governing due date (explained:
+    the governing clock in full, the others by name and date). ``computed``: the clocks'
+    deadlines already computed (without explanation) on the same calendar."""
+    cal = calendar if calendar is not None else current_calendar()
+    deadlines: dict[str, Deadline] = dict(computed or {})
     for name, clock in clocks.items():
-        deadline = _deadline(clock, calendar=calendar, rules=rules)
-        assert deadline is not None
-        clock["due"] = deadline.due.isoformat()
-        deadlines[name] = deadline
+        if name not in deadlines:
+            found = _deadline(clock, explain=False, calendar=cal, rules=rules)
+            assert found is not None
+            deadlines[name] = found
+        clock["due"] = deadlines[name].due.isoformat()
     governing = _governing(deadlines)
     case.clock = clocks
     if governing is None:
         case.due_on, case.due_paused, case.due_complete = None, False, True
         case.due_owed_by, case.due_explanation = "", []
         return
-    name, deadline = governing
+    name, _ = governing
+    if memo is not None:
+        deadline = memo.get_deadline(clocks[name], cal, rules, explain=True)
+    else:
+        found = _deadline(clocks[name], calendar=cal, rules=rules)
+        assert found is not None
+        deadline = found
+    deadlines[name] = deadline
     case.due_on = deadline.due
     case.due_paused = deadline.paused
     case.due_complete = all(d.calendar_complete for d in deadlines.values())
@@ -1125,15 +1142,18 @@ _RECOMPUTED = ("clock", "due_on", "due_paused", "due_complete", "due_owed_by", "
 def recompute_open_cases(first_day: date, last_day: date) -> int:
     """Recompute the stored due dates of open cases whose periods may span the changed days
     (called when a holiday year is imported). Every clock is recomputed from its rule, with
-    the rules and the calendar loaded once; only a case whose due dates or calendar
-    completeness change is written (in bulk) and audited (one chained event per case)."""
+    the rules and the calendar loaded once; only the cases whose due dates or calendar
+    completeness change are written (one statement per chunk) and audited: one chained
+    audit event per chunk of up to RECOMPUTE_CHUNK cases, listing each case with its due
+    date before and after."""
     calendar = current_calendar()
     rules = rules_by_code()
+    memo = _Memo()
     changed = 0
     candidates = (
         Case.objects.filter(is_open=True, due_on__isnull=False, due_on__gte=first_day)
         .order_by("pk")
-        .only("pk", "number", "title", *_RECOMPUTED)
+        .only("pk", *_RECOMPUTED)
     )
     last_pk = 0
     with transaction.atomic():
@@ -1143,41 +1163,80 @@ def recompute_open_cases(first_day: date, last_day: date) -> int:
                 break
             last_pk = chunk[-1].pk
             updates: list[Case] = []
-            events: list[dict[str, Any]] = []
+            listed: list[list[Any]] = []
             for case in chunk:
                 before = case.due_on
-                if _recompute(case, first_day, last_day, calendar, rules):
+                if _recompute(case, first_day, last_day, calendar, rules, memo):
                     updates.append(case)
-                    events.append({"action": "case.due_recomputed", "obj": case,
-                                   "before": {"due_on": before}, "after": {"due_on": case.due_on}})  # fmt: skip
+                    listed.append([case.pk, before, case.due_on])
             if updates:
-                Case.objects.bulk_update(updates, _RECOMPUTED, batch_size=500)
-                audit.record_many(events)
+                _write_due(updates)
+                audit.record(
+                    action="case.due_recomputed", actor_name="系统",
+                    object_type="procedures.case", object_id=f"{updates[0].pk}-{updates[-1].pk}",
+                    object_repr=f"{len(updates)} 件案件",
+                    after={"count": len(updates), "cases": listed},
+                )  # fmt: skip
                 changed += len(updates)
     return changed
 
 
-def _recompute(case: Case, first_day: date, last_day: date, calendar: Any, rules: Any) -> bool:
+def _write_due(cases: list[Case]) -> None:
+    """One UPDATE per case, sent as one batch (executemany): Django's bulk_update builds a
+    CASE expression per field and row, which costs more than the computation."""
+    import json
+
+    from django.db import connection
+
+    table = connection.ops.quote_name(Case._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"UPDATE {table} SET clock = %s, due_on = %s, due_paused = %s, "  # noqa: S608
+            "due_complete = %s, due_owed_by = %s, due_explanation = %s, updated_at = %s "
+            "WHERE id = %s",
+            [
+                (json.dumps(c.clock, ensure_ascii=False), c.due_on, c.due_paused, c.due_complete,
+                 c.due_owed_by, json.dumps(c.due_explanation, ensure_ascii=False),
+                 timezone.now(), c.pk)
+                for c in cases
+            ],
+        )  # fmt: skip
+
+
+class _Memo(dict[tuple[Any, ...], Deadline]):
+    """Deadlines computed during one recompute, by what determines them: cases received the
+    same day under the same rule share their periods, so each is computed once."""
+
+    def get_deadline(
+        self, clock: Mapping[str, Any], calendar: Any, rules: Any, *, explain: bool
+    ) -> Deadline:
+        key = (clock["rule"], clock["start"], repr(clock.get("pauses")),
+               repr(clock.get("extensions")), explain)  # fmt: skip
+        found = self.get(key)
+        if found is None:
+            found = _deadline(clock, explain=explain, calendar=calendar, rules=rules)
+            assert found is not None
+            self[key] = found
+        return found
+
+
+def _recompute(
+    case: Case, first_day: date, last_day: date, calendar: Any, rules: Any, memo: _Memo
+) -> bool:
     """Recompute ``case``'s clocks in place; True when anything stored changes."""
     clocks = clocks_of(case)
     if not any(date.fromisoformat(c["start"]) <= last_day for c in clocks.values()):
         return False
-    fresh: dict[str, Deadline] = {}
-    for name, clock in clocks.items():
-        deadline = compute_rule(
-            code=clock["rule"], start=date.fromisoformat(clock["start"]),
-            pauses=[(date.fromisoformat(a), date.fromisoformat(b) if b else None)
-                    for a, b in clock.get("pauses", [])],
-            extensions=[(int(n), str(r)) for n, r in clock.get("extensions", [])],
-            explain=False, calendar=calendar, rules=rules,
-        )  # fmt: skip
-        fresh[name] = deadline
+    fresh = {
+        name: memo.get_deadline(clock, calendar, rules, explain=False)
+        for name, clock in clocks.items()
+    }
     complete = all(d.calendar_complete for d in fresh.values())
     if complete == case.due_complete and all(
         clocks[name].get("due") == d.due.isoformat() for name, d in fresh.items()
     ):
         return False
-    _set_due(case, clocks, calendar=calendar, rules=rules)  # explained
+    _set_due(case, clocks, calendar=calendar, rules=rules, computed=fresh, memo=memo)
     return True
 
 

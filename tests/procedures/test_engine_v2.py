@@ -113,7 +113,8 @@ def test_a_holiday_import_recomputes_every_clock(world, proc):
     case.refresh_from_db()
     assert case.due_on == D(2026, 10, 10)
     assert case.clock["hearing"]["due"] == "2026-10-10"
-    assert AuditEvent.objects.filter(action="case.due_recomputed", object_id=str(case.pk)).exists()
+    audited = AuditEvent.objects.get(action="case.due_recomputed")
+    assert audited.after["cases"] == [[case.pk, "2026-10-05", "2026-10-10"]]
     assert services.recompute_open_cases(D(2026, 10, 1), D(2026, 10, 31)) == 0
 
 
