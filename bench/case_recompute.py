@@ -73,7 +73,7 @@ def build(cases: int, units: int) -> None:
                 owner_division_path=city.path,
                 clock=clock,
                 due_on=date(2027, 12, 31),
-            )  # fmt: skip
+            )
         )
         if len(rows) == 10_000:
             Case.objects.bulk_create(rows, batch_size=2000)
