@@ -10,6 +10,7 @@ import pytest
 from fazhi.disclosure import services
 from tests.browser.conftest import screenshot
 from tests.conftest import PASSWORD, build_world
+from tests.procedures.signers import signer
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -84,9 +85,41 @@ def test_a_citizen_applies_supplies_the_correction_and_reads_the_reply(live_serv
 
     office.reload()
     _act(office, "reply", {"select:reply_type": "public", "reply_text": "予以公开，清单附后。"})
+    # Drafted, not replied: the chain is shown and nothing has reached the citizen.
+    assert "办理中" in office.locator("[data-state]").inner_text()
+    assert "审批中：答复" in office.locator("[data-approval]").inner_text()
+    assert office.locator("[data-approval-form]").count() == 0  # the drafter cannot sign
+    screenshot(office, "disclosure-office-drafted")
+    later.reload()
+    assert "办理中" in later.locator("[data-state]").inner_text()
+    assert "答复书" not in later.locator("body").inner_text()
+
+    # 科室负责人 审核, 法制审核, 机关负责人 签发 — each on the request's page.
+    detail = office.url
+    for step in ("review", "legal", "sign"):
+        person = browser.new_context(
+            locale="zh-CN", viewport={"width": 1280, "height": 900}
+        ).new_page()
+        person.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        _login(person, base, signer(world.gov_a, step).username)
+        person.goto(detail)
+        panel = person.locator("[data-approval]")
+        assert panel.get_attribute("data-step") == step
+        assert person.locator("[data-approval-form]").count() == 1
+        person.fill("[name='approval-comment']", "同意")
+        screenshot(person, f"disclosure-sign-{step}")
+        with person.expect_navigation():
+            person.click("[data-decision='approve']")
+        person.context.close()
+        later.reload()
+        if step != "sign":
+            assert "答复书" not in later.locator("body").inner_text(), step
+
+    office.reload()
     assert "已答复待送达" in office.locator("[data-state]").inner_text()
     office.click("text=完整办理过程")
-    assert office.locator("[data-timeline] > li").count() == 5
+    # submitted, confirmed, 补正 notice, supply, the draft, three signatures, the reply
+    assert office.locator("[data-timeline] > li").count() == 9
     screenshot(office, "disclosure-office-timeline")
 
     later.reload()
