@@ -3,13 +3,11 @@ its documents; the same pages serve every procedure."""
 
 from __future__ import annotations
 
-from urllib.parse import quote
-
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from fazhi.core import crypto
+from fazhi.core import crypto, uploads
 from fazhi.core.scoping import get_visible_or_404
 from fazhi.procedures import engine
 from fazhi.procedures.models import Case, CaseEvent
@@ -71,9 +69,7 @@ HIDDEN = {"fingerprint", "query_code"}
 @require_GET
 def document(request: HttpRequest, pk: int, doc: int) -> HttpResponse:
     case: Case = get_visible_or_404(Case.objects.all(), request.user, pk=pk)
-    found = case.documents.filter(pk=doc).first()
+    found = case.documents.select_related("file").filter(pk=doc).first()
     if found is None:
         raise Http404("文书不存在")
-    response = HttpResponse(bytes(found.content), content_type=found.content_type)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(found.filename)}"
-    return response
+    return uploads.download(found.file, found.filename)
