@@ -70,7 +70,7 @@ def test_it_refuses_huge_and_disguised_attachments_before_storing(world, desk):
     )
     response = _submit(Client(), world, attachment=huge)
     assert response.status_code == 413
-    assert "附件合计超过 10 MB，已拒绝上传" in response.content.decode()
+    assert "附件“big.pdf”超过 10 MB，请压缩后再上传" in response.content.decode()
     disguised = SimpleUploadedFile("scan.pdf", b"MZ\x90\x00 not a pdf", "application/pdf")
     response = _submit(Client(), world, attachment=disguised)
     assert response.status_code == 400
