@@ -204,7 +204,7 @@ def test_a_reply_needs_a_document(world):
     with pytest.raises(ValidationError, match="答复必须附答复书"):
         act(world, request, "reply", D(2026, 10, 9), reply_type="public", reply_text="")
     assert fresh(request).case.state == "received"
-    signed = Upload("reply_file", "答复书.pdf", "application/pdf", b"%PDF-1.4 signed")
+    signed = Upload("reply_file", "答复书.pdf", b"%PDF-1.4 signed")
     act(
         world,
         request,
