@@ -349,3 +349,26 @@ class AuditChainHead(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.seq} {self.hash[:12]}"
+
+
+class StoredFile(models.Model):
+    """The bytes of an uploaded or generated file, stored once per content (keyed by SHA-256).
+
+    Attachments (佐证材料 of reports and indicators, case documents) point here: what they
+    mean, their name as uploaded, who and when stay on the attachment row. A file is reached
+    only through such a row, whose scope decides who may download it."""
+
+    sha256 = models.CharField("SHA-256", max_length=64, unique=True)
+    size = models.PositiveIntegerField("大小（字节）")
+    # The type read from the content, by its usual extension (pdf, docx, jpg, doc …).
+    kind = models.CharField("类型", max_length=8, blank=True)
+    content_type = models.CharField("MIME 类型", max_length=128)
+    content = models.BinaryField("内容")
+    created_at = models.DateTimeField("存入时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "文件"
+        verbose_name_plural = "文件"
+
+    def __str__(self) -> str:
+        return f"{self.kind or '文件'} {self.sha256[:12]}（{self.size} 字节）"

@@ -103,11 +103,11 @@ def timeline(case: Case) -> list[CaseEvent]:
 
 
 def documents_for_applicant(request: DisclosureRequest) -> list[CaseDocument]:
-    return list(request.case.documents.filter(for_applicant=True).defer("content").order_by("pk"))
+    return list(request.case.documents.filter(for_applicant=True).order_by("pk"))
 
 
 def applicant_document(request: DisclosureRequest, pk: int) -> CaseDocument | None:
-    return request.case.documents.filter(for_applicant=True, pk=pk).first()
+    return request.case.documents.select_related("file").filter(for_applicant=True, pk=pk).first()
 
 
 # --- the office list -----------------------------------------------------------------------

@@ -13,17 +13,18 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from fazhi.core.models import User
 from fazhi.core.params import int_param
-from fazhi.disclosure import exports, selectors, services, uploads
+from fazhi.core.uploads import gated
+from fazhi.disclosure import exports, selectors, services
 from fazhi.disclosure.forms import IntakeForm
 from fazhi.disclosure.models import Channel
 from fazhi.disclosure.procedure import PROCEDURE
 from fazhi.procedures.approvals import approval_panel
-from fazhi.procedures.forms import action_form
+from fazhi.procedures.forms import action_form, attachment_of
+from fazhi.procedures.models import CASE_UPLOADS
 from fazhi.procedures.services import Upload, Verdict, allowed_actions, open_allowed
 from fazhi.workdays.index import current_calendar
 
@@ -104,33 +105,32 @@ def request_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@csrf_exempt  # checked below, once the size-limiting upload handler is in place
-@require_http_methods(["GET", "POST"])
-def request_create(request: HttpRequest) -> HttpResponse:
+def _may_register_or_403(request: HttpRequest) -> None:
     verdict = _may_register(_user(request))
     if not verdict:
         raise PermissionDenied(verdict.reason)
-    if request.method == "POST" and uploads.too_large(request):
-        return _create_page(request, IntakeForm(), error=uploads.TOO_LARGE, status=413)
-    handler = uploads.install(request) if request.method == "POST" else None
-    return _request_create(request, handler)
 
 
-@csrf_protect
-def _request_create(request: HttpRequest, handler: uploads.SizeLimitHandler | None) -> HttpResponse:
+def _create_refused(request: HttpRequest, error: str) -> HttpResponse:
+    _may_register_or_403(request)
+    return _create_page(request, IntakeForm(), error=error, status=413)
+
+
+@require_http_methods(["GET", "POST"])
+@gated(CASE_UPLOADS, _create_refused)
+def request_create(request: HttpRequest) -> HttpResponse:
+    _may_register_or_403(request)
     user = _user(request)
     if request.method != "POST":
         return _create_page(request, IntakeForm(initial={"submitted_on": timezone.localdate()}))
     form = IntakeForm(request.POST, request.FILES)
-    if handler is not None and handler.exceeded:
-        return _create_page(request, form, error=uploads.TOO_LARGE, status=413)
     if not form.is_valid():
         return _create_page(request, form, status=400)
     if user.unit is None:  # a superuser without a unit: registered for which office?
         return _create_page(request, form, error="您未分配单位，不能登记申请", status=400)
     data = form.cleaned_data
     try:
-        attachment = uploads.checked_upload("attachment", request.FILES.get("attachment"))
+        attachment = attachment_of(request, "attachment")
         created = services.disclosure_register(
             actor=user, unit=user.unit, application=form.application(), channel=data["channel"],
             letter_kind=data.get("letter_kind") or "", submitted_on=data["submitted_on"],
@@ -178,7 +178,7 @@ def _detail_context(
         "state_label": PROCEDURE.state_label(case.state),
         "status": selectors.row_status(case),
         "sides": selectors.side_deadlines(found),
-        "documents": case.documents.defer("content").order_by("pk"),
+        "documents": case.documents.order_by("pk"),
         "events": selectors.timeline(case)[-5:],
         "actions": actions,
         "panel": approval_panel(user, case),
@@ -195,28 +195,26 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "disclosure/detail.html", _detail_context(request, found))
 
 
-@csrf_exempt  # checked below, once the size-limiting upload handler is in place
+def _act_refused(request: HttpRequest, error: str, pk: int, action: str) -> HttpResponse:
+    found = selectors.request_for(request.user, pk)
+    messages.error(request, error)
+    return redirect("disclosure:detail", pk=found.pk)
+
+
 @require_POST
+@gated(CASE_UPLOADS, _act_refused)
 def request_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     found = selectors.request_for(request.user, pk)
-    if uploads.too_large(request):
-        messages.error(request, uploads.TOO_LARGE)
-        return redirect("disclosure:detail", pk=found.pk)
-    handler = uploads.install(request)
-    return _request_act(request, found, action, handler)
-
-
-@csrf_protect
-def _request_act(
-    request: HttpRequest, found: Any, code: str, handler: uploads.SizeLimitHandler
-) -> HttpResponse:
-    action = PROCEDURE.action(code)
-    if action is None or action.by != "office":
+    code = action
+    step = PROCEDURE.action(code)
+    if step is None or step.by != "office":
         raise Http404("没有这一步")
+    return _request_act(request, found, step)
+
+
+def _request_act(request: HttpRequest, found: Any, action: Any) -> HttpResponse:
+    code = action.code
     form = action_form(action, version=found.case.version, data=request.POST, files=request.FILES)
-    if handler.exceeded:
-        messages.error(request, uploads.TOO_LARGE)
-        return redirect("disclosure:detail", pk=found.pk)
     if not form.is_valid():
         context = _detail_context(request, found, {code: form})
         return render(request, "disclosure/detail.html", context, status=400)
@@ -228,7 +226,7 @@ def _request_act(
         for spec in action.inputs:
             if spec.kind == "file":
                 data.pop(spec.name, None)
-                upload = uploads.checked_upload(spec.name, request.FILES.get(f"{code}-{spec.name}"))
+                upload = attachment_of(request, f"{code}-{spec.name}", spec.name)
                 if upload is not None:
                     files.append(upload)
         services.disclosure_act(

@@ -24,8 +24,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from fazhi.core.exports import row_values, workbook_bytes
 from fazhi.core.filetypes import archive_problem
 from fazhi.core.text import normalise, printable, tidy
-from fazhi.plans.filetypes import max_bytes
-from fazhi.plans.models import Plan, ReviewState, SelfState
+from fazhi.plans.models import LEDGER_UPLOAD, Plan, ReviewState, SelfState
 from fazhi.plans.periods import Period, parse_period
 from fazhi.plans.status import SEVERITY, Status
 
@@ -157,8 +156,8 @@ def _bounded(ws: Any, name: str, *, min_row: int = 1) -> Iterator[tuple[Any, ...
 
 def read_ledger(data: bytes, plan: Plan) -> LedgerSheet:
     """The rows of a returned ledger, or a Chinese ValidationError refusing the whole file."""
-    if len(data) > max_bytes():
-        raise ValidationError(f"文件超过 {max_bytes() // 1024 // 1024} MB")
+    if len(data) > LEDGER_UPLOAD.limit():
+        raise ValidationError(f"文件超过 {LEDGER_UPLOAD.limit() // 1024 // 1024} MB")
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             problem = archive_problem(archive, max_unpacked=MAX_UNPACKED)

@@ -12,7 +12,25 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 
+from fazhi.core import uploads
 from fazhi.core.scoping import NOTHING, ScopedModel, ScopedQuerySet, scope_q
+from fazhi.plans.parsing.reader import MAX_BYTES as PLAN_MAX_BYTES
+
+MAX_EVIDENCE_FILES = 10
+# 佐证材料 of a progress report; FAZHI_EVIDENCE_MAX_BYTES may change the size per file.
+EVIDENCE_UPLOADS = uploads.Policy(
+    label="佐证材料", kinds=("pdf", "docx", "xlsx", "jpg", "png"), max_bytes=20 * 1024 * 1024,
+    max_files=MAX_EVIDENCE_FILES, setting="FAZHI_EVIDENCE_MAX_BYTES",
+)  # fmt: skip
+# A plan to import (.txt/.md/.docx) and a returned ledger (.xlsx): one file a request, limited
+# by size at the gate; their readers judge the content (fazhi.plans.parsing, fazhi.plans.excel).
+PLAN_UPLOAD = uploads.Policy(
+    label="方案文件", kinds=("docx",), max_bytes=PLAN_MAX_BYTES, max_files=1
+)
+LEDGER_UPLOAD = uploads.Policy(
+    label="台账文件", kinds=("xlsx",), max_bytes=20 * 1024 * 1024, max_files=1,
+    setting="FAZHI_EVIDENCE_MAX_BYTES",
+)  # fmt: skip
 
 
 class SourceFile(models.Model):
@@ -377,17 +395,21 @@ class EvidenceQuerySet(models.QuerySet["Evidence"]):
     def visible_to(self, user: Any) -> EvidenceQuerySet:
         return self.filter(report__in=ProgressReport.objects.visible_to(user).values("pk"))
 
+    def listed(self) -> EvidenceQuerySet:
+        """With the stored file's size and digest, without its bytes (for lists)."""
+        return self.select_related("file").defer("file__content")
+
 
 class Evidence(models.Model):
-    """佐证材料: a file attached to a report, checked by content, kept in the database with
-    its SHA-256 (one transaction and one backup with the report it proves)."""
+    """佐证材料: a file attached to one version of a report, checked by content
+    (EVIDENCE_UPLOADS); its bytes are a core StoredFile, in the same database, transaction
+    and backup as the report it proves. A new version of the report points at the same file."""
 
     report = models.ForeignKey(ProgressReport, on_delete=models.CASCADE, related_name="evidence")
     name = models.CharField("文件名", max_length=255)
-    kind = models.CharField("类型", max_length=8)
-    size = models.PositiveIntegerField("大小（字节）")
-    sha256 = models.CharField("SHA-256", max_length=64, db_index=True)
-    content = models.BinaryField("内容")
+    file = models.ForeignKey(
+        "core.StoredFile", verbose_name="文件", on_delete=models.PROTECT, related_name="+"
+    )
     uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
 
     objects = EvidenceQuerySet.as_manager()

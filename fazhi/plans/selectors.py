@@ -8,7 +8,7 @@ from functools import cache
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
@@ -552,7 +552,7 @@ def timeline_for(user: Any, task: Task) -> list[Event]:
         ProgressReport.objects.visible_to(user)
         .filter(task=task)
         .select_related("owner_unit", "created_by")
-        .prefetch_related("evidence")
+        .prefetch_related(Prefetch("evidence", queryset=Evidence.objects.listed()))
     )
     for r in reports:
         events.append(

@@ -16,13 +16,14 @@ from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from fazhi.core import audit, dates
+from fazhi.core import audit, dates, uploads
 from fazhi.core.models import Permission, User
 from fazhi.core.services import _require
 from fazhi.core.text import check_plain, tidy
-from fazhi.plans.filetypes import check_evidence
 from fazhi.plans.matching import GROUP, IGNORE, ORG, UnitIndex, resolve_names
 from fazhi.plans.models import (
+    EVIDENCE_UPLOADS,
+    MAX_EVIDENCE_FILES,
     Chapter,
     Consolidation,
     Evidence,
@@ -475,7 +476,6 @@ def _ids(names: list[str], units: dict[str, list[int]]) -> list[int]:
 # --- the work on the ledger ------------------------------------------------------
 
 REPORT_MAX_CHARS = 5000
-MAX_EVIDENCE_FILES = 10
 
 
 def _locked_task(task_id: int) -> Task:
@@ -633,9 +633,7 @@ def progress_report_submit(
     _require(actor, Permission.REPORT)
     text = _clean_text(text, "进展情况")
     self_state = _self_state(self_state)
-    if len(files) > MAX_EVIDENCE_FILES:
-        raise ValidationError(f"每次最多上传 {MAX_EVIDENCE_FILES} 个佐证材料")
-    checked = [check_evidence(name, data) for name, data in files]
+    checked = uploads.check_all(EVIDENCE_UPLOADS, files)
     unit = actor.unit
     _check_unit(actor, task_id, "progress_report", lead_only=False)
     with transaction.atomic():
@@ -661,7 +659,11 @@ def progress_report_submit(
             raise ValidationError("您修改的进展版本已不存在，请刷新页面后重新填报")
         if current is not None and current.state == ReviewState.ACCEPTED:
             raise ValidationError(f"{period.label}的进展已审核通过，不能再修改")
-        previous = list(current.evidence.order_by("pk").defer("content")) if current else []
+        previous = (
+            list(current.evidence.select_related("file").defer("file__content").order_by("pk"))
+            if current
+            else []
+        )
         removed = [e for e in previous if e.pk in set(remove_evidence)]
         if len(removed) != len(set(remove_evidence)):
             raise ValidationError("要移除的佐证材料不属于当前版本，请刷新页面后重新填报")
@@ -686,10 +688,10 @@ def progress_report_submit(
             raise ValidationError("本期进展刚刚已由他人提交，您的内容未保存，请刷新页面") from exc
         _carry_evidence(report, [e.pk for e in carried])
         for item in checked:
-            Evidence.objects.create(
-                report=report, name=item.name, kind=item.kind, size=len(item.data),
-                sha256=item.sha256, content=item.data,
-            )  # fmt: skip
+            stored = uploads.file_store(
+                data=item.data, kind=item.kind, content_type=item.content_type
+            )
+            Evidence.objects.create(report=report, name=item.name, file=stored)
         task.reported_at = timezone.now()
         task.save(update_fields=["reported_at"])
         audit.record(
@@ -699,8 +701,8 @@ def progress_report_submit(
                 "task": task.code, "period": period.key, "version": report.version,
                 "self_state": self_state, "text": text,
                 "evidence": [{"name": c.name, "sha256": c.sha256} for c in checked],
-                "carried": [{"name": e.name, "sha256": e.sha256} for e in carried],
-                "removed": [{"name": e.name, "sha256": e.sha256} for e in removed],
+                "carried": [{"name": e.name, "sha256": e.file.sha256} for e in carried],
+                "removed": [{"name": e.name, "sha256": e.file.sha256} for e in removed],
             },
         )  # fmt: skip
         if current is not None and current.state == ReviewState.RETURNED:
@@ -713,8 +715,8 @@ def progress_report_submit(
 
 def _carry_evidence(report: ProgressReport, evidence_ids: list[int]) -> None:
     """Copy the named evidence rows onto ``report`` in the database itself (INSERT … SELECT):
-    an evidence row belongs to one report version, and this way the files' bytes (up to
-    MAX_EVIDENCE_FILES × the upload limit) never pass through the worker's memory."""
+    an evidence row belongs to one report version and keeps its upload time; the copies
+    point at the same stored files."""
     if not evidence_ids:
         return
     quote = connection.ops.quote_name
@@ -722,9 +724,7 @@ def _carry_evidence(report: ProgressReport, evidence_ids: list[int]) -> None:
     def column(name: str) -> str:
         return quote(Evidence._meta.get_field(name).column or "")  # type: ignore[union-attr]
 
-    columns = ", ".join(
-        column(name) for name in ("name", "kind", "size", "sha256", "content", "uploaded_at")
-    )
+    columns = ", ".join(column(name) for name in ("name", "file", "uploaded_at"))
     table, pk = quote(Evidence._meta.db_table), column("id")
     marks = ", ".join(["%s"] * len(evidence_ids))
     with connection.cursor() as cursor:

@@ -10,22 +10,25 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
+from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from fazhi.core import uploads
 from fazhi.core.exports import XLSX
 from fazhi.core.forms import posted
 from fazhi.core.models import Organisation, Permission, User
 from fazhi.core.params import int_param
 from fazhi.core.scoping import get_visible_or_404, scope_q
 from fazhi.plans import excel, forms, selectors, services, word
-from fazhi.plans.filetypes import CONTENT_TYPES, max_bytes
 from fazhi.plans.matching import IGNORE, UnitIndex
 from fazhi.plans.models import (
+    EVIDENCE_UPLOADS,
+    LEDGER_UPLOAD,
+    PLAN_UPLOAD,
     Consolidation,
     Evidence,
     LedgerImport,
@@ -37,13 +40,9 @@ from fazhi.plans.models import (
     SupervisionNotice,
     Task,
 )
-from fazhi.plans.parsing.reader import MAX_BYTES
 from fazhi.plans.periods import plan_start, recent
 from fazhi.plans.status import CSS, SEVERITY, task_status
-from fazhi.plans.uploads import SizeLimitHandler, too_large
 from fazhi.workdays.index import current_calendar
-
-TOO_LARGE = f"文件超过 {MAX_BYTES // 1024 // 1024} MB，已拒绝上传"
 
 
 def _user(request: HttpRequest) -> User:
@@ -144,26 +143,18 @@ def _attachment(name: str) -> str:
 # --- import ----------------------------------------------------------------------
 
 
-@csrf_exempt  # checked below, after the size-limiting handler is in place
+def _import_refused(request: HttpRequest, error: str) -> HttpResponse:
+    _require_supervise(request)
+    return _upload_page(request, error=error, status=413)
+
+
 @require_http_methods(["GET", "POST"])
+@uploads.gated(PLAN_UPLOAD, _import_refused)
 def import_upload(request: HttpRequest) -> HttpResponse:
     _require_supervise(request)
-    if request.method == "POST":
-        if too_large(request):
-            # Refused from the header alone: the body is never read.
-            return _upload_page(request, error=TOO_LARGE, status=413)
-        handler = SizeLimitHandler(request)
-        request.upload_handlers = [handler, *request.upload_handlers]
-    return _import_upload(request, handler if request.method == "POST" else None)
-
-
-@csrf_protect
-def _import_upload(request: HttpRequest, handler: SizeLimitHandler | None) -> HttpResponse:
     if request.method != "POST":
         return _upload_page(request)
     upload = request.FILES.get("file")
-    if handler is not None and handler.exceeded:
-        return _upload_page(request, error=TOO_LARGE, status=413)
     if upload is None:
         return _upload_page(request, error="请选择要导入的方案文件", status=400)
     try:
@@ -189,7 +180,7 @@ def _upload_page(request: HttpRequest, *, error: str = "", status: int = 200) ->
         {
             "error": error,
             "drafts": selectors.drafts_for(request.user),
-            "max_mb": MAX_BYTES // 1024 // 1024,
+            "max_mb": PLAN_UPLOAD.limit() // 1024 // 1024,
             "breadcrumbs": [{"label": "方案导入"}],
         },
         status=status,
@@ -448,7 +439,12 @@ def plan_reporting(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("plans:plan", pk=plan.pk)
 
 
+def _ledger_refused(request: HttpRequest, error: str, pk: int) -> HttpResponse:
+    return _ledger_page(request, selectors.plan_for(request.user, pk), error, status=413)
+
+
 @require_http_methods(["GET", "POST"])
+@uploads.gated(LEDGER_UPLOAD, _ledger_refused)
 def ledger_import(request: HttpRequest, pk: int) -> HttpResponse:
     """Bring an exported ledger back: upload → preview of changes → confirm."""
     plan = selectors.plan_for(request.user, pk)
@@ -467,15 +463,15 @@ def ledger_import(request: HttpRequest, pk: int) -> HttpResponse:
                 error = _error_text(exc)
             else:
                 return redirect("plans:ledger_import_preview", pk=item.pk)
+    return _ledger_page(request, plan, error, status=400 if error else 200)
+
+
+def _ledger_page(request: HttpRequest, plan: Plan, error: str, *, status: int) -> HttpResponse:
     return render(
         request,
         "plans/ledger_import.html",
-        {
-            "plan": plan,
-            "error": error,
-            "breadcrumbs": _plan_crumbs(plan, {"label": "导入台账"}),
-        },
-        status=400 if error else 200,
+        {"plan": plan, "error": error, "breadcrumbs": _plan_crumbs(plan, {"label": "导入台账"})},
+        status=status,
     )
 
 
@@ -557,7 +553,7 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
         ProgressReport.objects.visible_to(user)
         .filter(task=task, period_key=period.key, is_current=True)
         .select_related("owner_unit", "created_by")
-        .prefetch_related("evidence")
+        .prefetch_related(Prefetch("evidence", queryset=Evidence.objects.listed()))
     )
     own = next((r for r in reports if r.owner_unit_id == user.unit_id), None)
     consolidation = (
@@ -611,9 +607,9 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
             if oversee
             else [],
             "notice_units": [*task.lead_units.all(), *task.responsible_units.all()],
-            "accept_types": ".pdf,.docx,.xlsx,.jpg,.jpeg,.png",
-            "max_mb": max_bytes() // 1024 // 1024,
-            "max_files": services.MAX_EVIDENCE_FILES,
+            "accept_types": EVIDENCE_UPLOADS.accept(),
+            "max_mb": EVIDENCE_UPLOADS.limit() // 1024 // 1024,
+            "max_files": EVIDENCE_UPLOADS.max_files,
             "breadcrumbs": _plan_crumbs(plan, {"label": f"任务 {task.code}"}),
         },
     )
@@ -635,20 +631,16 @@ def _task_action(request: HttpRequest, pk: int, run: Any, done: str) -> HttpResp
     return redirect(reverse("plans:task", args=[task.pk]) + suffix)
 
 
-@require_POST
-def task_report(request: HttpRequest, pk: int) -> HttpResponse:
-    uploads = request.FILES.getlist("evidence")
-    limit = max_bytes()
-    for upload in uploads:
-        if (upload.size or 0) > limit:
-            # Refused before the file is read into memory.
-            messages.error(
-                request, f"佐证材料“{upload.name}”超过 {limit // 1024 // 1024} MB，请压缩后再上传"
-            )
-            return redirect(reverse("plans:task", args=[pk]))
-    files = [(f.name or "", f.read()) for f in uploads]
+def _report_refused(request: HttpRequest, error: str, pk: int) -> HttpResponse:
+    messages.error(request, f"进展未报送：{error}")
+    return redirect(reverse("plans:task", args=[pk]))
 
+
+@require_POST
+@uploads.gated(EVIDENCE_UPLOADS, _report_refused)
+def task_report(request: HttpRequest, pk: int) -> HttpResponse:
     def run(task: Task) -> None:
+        files = uploads.read(EVIDENCE_UPLOADS, request.FILES.getlist("evidence"))
         post = posted(forms.ReportForm, request)
         services.progress_report_submit(
             actor=_user(request), task_id=task.pk, period_key=post["period_key"],
@@ -736,10 +728,7 @@ def task_supervise(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def evidence_download(request: HttpRequest, pk: int) -> HttpResponse:
     item: Evidence = get_visible_or_404(Evidence.objects.all(), request.user, pk=pk)
-    response = HttpResponse(bytes(item.content), content_type=CONTENT_TYPES[item.kind])
-    response["Content-Disposition"] = _attachment(item.name)
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return uploads.download(item.file, item.name)
 
 
 @require_GET

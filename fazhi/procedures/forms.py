@@ -5,10 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.http import HttpRequest
 from django.utils import timezone
 
 from fazhi.core.forms import Form
+from fazhi.core.uploads import read
 from fazhi.procedures.engine import Action
+from fazhi.procedures.models import CASE_UPLOADS
+from fazhi.procedures.services import Upload
 
 
 def action_form(action: Action, *, version: int, data: Any = None, files: Any = None) -> forms.Form:
@@ -81,3 +85,14 @@ class CollectiveForm(ApprovalForm):
     dissent = forms.CharField(
         label="不同意见", required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 2})
     )
+
+
+def attachment_of(request: HttpRequest, field: str, input_name: str = "") -> Upload | None:
+    """The file posted as ``field`` for the action input ``input_name`` (default: the same
+    name), read after its size is checked (CASE_UPLOADS; its content is checked by the
+    engine); None when no file was given."""
+    posted = request.FILES.get(field)
+    if posted is None:
+        return None
+    ((name, data),) = read(CASE_UPLOADS, [posted])
+    return Upload(input=input_name or field, name=name, data=data)

@@ -8,6 +8,7 @@ from typing import Any, ClassVar
 from django.db import models
 from django.db.models import Q
 
+from fazhi.core import uploads
 from fazhi.core.scoping import ScopedModel, ScopedQuerySet, scope_q
 
 
@@ -151,8 +152,17 @@ class DocumentQuerySet(models.QuerySet["CaseDocument"]):
         return self.filter(case__in=Case.objects.visible_to(user))
 
 
+# Files given with a case's actions (an applicant's ID photo, a signed reply): the content
+# decides the type, the name gets its extension; 10 MB for all files of one request.
+CASE_UPLOADS = uploads.Policy(
+    label="附件", kinds=("pdf", "jpg", "png", "docx", "doc"), max_bytes=10 * 1024 * 1024,
+    max_files=5, max_total=10 * 1024 * 1024, by_content=True,
+)  # fmt: skip
+
+
 class CaseDocument(models.Model):
-    """A document of a case: generated from a template by an action, or uploaded with it."""
+    """A document of a case: generated from a template by an action, or uploaded with it
+    (CASE_UPLOADS); its bytes are a core StoredFile."""
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="documents")
     event = models.ForeignKey(CaseEvent, on_delete=models.PROTECT, related_name="documents")
@@ -163,9 +173,9 @@ class CaseDocument(models.Model):
     kind = models.CharField("类别", max_length=64)
     title = models.CharField("名称", max_length=128)
     filename = models.CharField("文件名", max_length=255)
-    content_type = models.CharField("类型", max_length=128)
-    content = models.BinaryField("内容")
-    size = models.PositiveIntegerField("大小")
+    file = models.ForeignKey(
+        "core.StoredFile", verbose_name="文件", on_delete=models.PROTECT, related_name="+"
+    )
     source = models.CharField("来源", max_length=16, choices=DocumentSource.choices)
     # Sent to (or received from) the applicant: shown on the applicant's status page.
     for_applicant = models.BooleanField("申请人可见", default=False)

@@ -20,9 +20,11 @@ from fazhi.core import audit, crypto
 from fazhi.core.models import Organisation, Permission, User
 from fazhi.core.services import _require
 from fazhi.core.text import check_plain, tidy
+from fazhi.core.uploads import Checked, check_all, file_store
 from fazhi.procedures import documents as docs
 from fazhi.procedures import engine
 from fazhi.procedures.models import (
+    CASE_UPLOADS,
     ApprovalDecision,
     ApprovalSetting,
     ApprovalState,
@@ -59,11 +61,10 @@ class StaleCase(ValidationError):
 
 @dataclass(frozen=True)
 class Upload:
-    """A file given with an action, already checked for size and type by the caller."""
+    """A file given with an action for its input ``input``; checked here (CASE_UPLOADS)."""
 
     input: str
     name: str
-    content_type: str
     data: bytes
 
 
@@ -359,6 +360,7 @@ def _run(
     drafted: CaseApproval | None = None,
 ) -> CaseEvent:
     clean = _check_inputs(action, inputs, uploads, drafted=drafted is not None)
+    files = list(zip([u.input for u in uploads], _check_files(uploads), strict=True))
     if action.check is not None:
         action.check(case, on, clean)
     clocks = clocks_of(case)
@@ -393,7 +395,7 @@ def _run(
     )
     if procedure.on_event is not None:
         procedure.on_event(case, event, clean)
-    made = _documents(case, event, procedure, action, clean, uploads)
+    made = _documents(case, event, procedure, action, clean, files)
     if drafted is not None:
         made += list(CaseDocument.objects.filter(case=case, approval=drafted))
     if action.requires_document and not made:
@@ -461,27 +463,30 @@ def approval_preview(case: Case, approval: CaseApproval, template: str) -> bytes
     return docs.render(template, document_context(case, event, procedure, clean))
 
 
+def _check_files(uploads: list[Upload]) -> list[Checked]:
+    """The files by content (CASE_UPLOADS), before anything of the action is written."""
+    return check_all(CASE_UPLOADS, [(u.name, u.data) for u in uploads])
+
+
 def _documents(
     case: Case,
     event: CaseEvent,
     procedure: engine.Procedure,
     action: engine.Action,
     inputs: dict[str, Any],
-    uploads: list[Upload],
+    files: list[tuple[str, Checked]],
 ) -> list[CaseDocument]:
     made: list[CaseDocument] = []
     labels = {spec.name: spec.label for spec in action.inputs}
-    for upload in uploads:
+    for name, item in files:
         made.append(
             CaseDocument.objects.create(
                 case=case,
                 event=event,
-                kind=upload.input,
-                title=labels.get(upload.input, upload.input),
-                filename=upload.name[:255],
-                content_type=upload.content_type,
-                content=upload.data,
-                size=len(upload.data),
+                kind=name,
+                title=labels.get(name, name),
+                filename=item.name,
+                file=file_store(data=item.data, kind=item.kind, content_type=item.content_type),
                 source=DocumentSource.UPLOADED,
                 for_applicant=action.by == "applicant",
             )
@@ -497,9 +502,7 @@ def _documents(
                 kind=spec.template,
                 title=spec.title,
                 filename=f"{case.number or case.pk}-{spec.title}.docx",
-                content_type=docs.DOCX,
-                content=data,
-                size=len(data),
+                file=file_store(data=data, kind="docx", content_type=docs.DOCX),
                 source=DocumentSource.GENERATED,
                 for_applicant=spec.for_applicant,
             )
@@ -853,6 +856,7 @@ def _draft(
     uploads: list[Upload],
 ) -> CaseEvent:
     clean = _check_inputs(action, inputs, uploads)
+    files = list(zip([u.input for u in uploads], _check_files(uploads), strict=True))
     if action.check is not None:
         action.check(case, on, clean)
     would_make = bool(uploads) or any(d.when is None or d.when(clean) for d in action.documents)
@@ -873,11 +877,11 @@ def _draft(
         data={"approval": approval.pk, "for": action.code, "step": steps[0].code},
     )  # fmt: skip
     labels = {spec.name: spec.label for spec in action.inputs}
-    for upload in uploads:
+    for name, item in files:
         CaseDocument.objects.create(
-            case=case, event=event, approval=approval, kind=upload.input,
-            title=labels.get(upload.input, upload.input), filename=upload.name[:255],
-            content_type=upload.content_type, content=upload.data, size=len(upload.data),
+            case=case, event=event, approval=approval, kind=name,
+            title=labels.get(name, name), filename=item.name,
+            file=file_store(data=item.data, kind=item.kind, content_type=item.content_type),
             source=DocumentSource.UPLOADED, for_applicant=False,
         )  # fmt: skip
     audit.record(

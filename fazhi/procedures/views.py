@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
-from fazhi.core import crypto
+from fazhi.core import crypto, uploads
 from fazhi.core.scoping import get_visible_or_404
 from fazhi.procedures import engine, services
 from fazhi.procedures.approvals import approval_panel
@@ -83,12 +83,10 @@ HIDDEN = {"fingerprint", "query_code"}
 @require_GET
 def document(request: HttpRequest, pk: int, doc: int) -> HttpResponse:
     case: Case = get_visible_or_404(Case.objects.all(), request.user, pk=pk)
-    found = case.documents.filter(pk=doc).first()
+    found = case.documents.select_related("file").filter(pk=doc).first()
     if found is None:
         raise Http404("文书不存在")
-    response = HttpResponse(bytes(found.content), content_type=found.content_type)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(found.filename)}"
-    return response
+    return uploads.download(found.file, found.filename)
 
 
 @require_POST

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from fazhi.disclosure import services
 from fazhi.disclosure.models import DisclosureRequest
-from fazhi.disclosure.uploads import MAX_BYTES
+from fazhi.procedures.models import CASE_UPLOADS
 from tests.conftest import client_for
 from tests.disclosure.helpers import act, fresh
 
@@ -65,10 +65,12 @@ def test_it_refuses_the_same_request_twice_in_a_minute(world, desk):
 
 
 def test_it_refuses_huge_and_disguised_attachments_before_storing(world, desk):
-    huge = SimpleUploadedFile("big.pdf", b"%PDF-" + b"0" * (MAX_BYTES + 10), "application/pdf")
+    huge = SimpleUploadedFile(
+        "big.pdf", b"%PDF-" + b"0" * (CASE_UPLOADS.max_bytes + 10), "application/pdf"
+    )
     response = _submit(Client(), world, attachment=huge)
     assert response.status_code == 413
-    assert "附件超过" in response.content.decode()
+    assert "附件“big.pdf”超过 10 MB，请压缩后再上传" in response.content.decode()
     disguised = SimpleUploadedFile("scan.pdf", b"MZ\x90\x00 not a pdf", "application/pdf")
     response = _submit(Client(), world, attachment=disguised)
     assert response.status_code == 400

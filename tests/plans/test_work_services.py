@@ -191,8 +191,8 @@ def test_evidence_is_kept_with_its_hash(world):
     data = _docx()  # built once: a zip's entries carry the time they were written
     r = report(world, work, files=[("报告.docx", data)])
     evidence = Evidence.objects.get(report=r)
-    assert evidence.kind == "docx"
-    assert evidence.sha256 == hashlib.sha256(data).hexdigest()
+    assert evidence.file.kind == "docx"
+    assert evidence.file.sha256 == hashlib.sha256(data).hexdigest()
 
 
 def test_the_second_of_two_simultaneous_reports_is_told_and_nothing_is_lost(world):
@@ -358,7 +358,7 @@ def test_a_corrected_report_keeps_the_files_of_the_version_it_corrects(world):
         files=[("报告.docx", _docx())], remove_evidence=[photo.pk],
     )  # fmt: skip
     kept = list(Evidence.objects.filter(report=second).order_by("pk"))
-    assert [(e.name, bytes(e.content)) for e in kept] == [
+    assert [(e.name, bytes(e.file.content)) for e in kept] == [
         ("评查表.pdf", PDF),
         ("报告.docx", _docx()),
     ]

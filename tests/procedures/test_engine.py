@@ -130,13 +130,13 @@ def test_an_administrator_replaces_a_template_and_new_documents_use_it(world):
     )
     request = register(world, on=D(2026, 9, 24))
     receipt = request.case.documents.get(kind="disclosure.receipt")
-    assert documents.document_text(bytes(receipt.content)) == (
+    assert documents.document_text(bytes(receipt.file.content)) == (
         f"本地回执 {request.case.number} 李明"
     )
     services.template_reset(actor=world.admin, code="disclosure.receipt")
     again = register(world, on=D(2026, 9, 25), applicant_name="王芳")
     text = documents.document_text(
-        bytes(again.case.documents.get(kind="disclosure.receipt").content)
+        bytes(again.case.documents.get(kind="disclosure.receipt").file.content)
     )
     assert "政府信息公开申请登记回执" in text
     assert "王芳" in text

@@ -104,9 +104,7 @@ def _inputs(action: engine.Action) -> tuple[dict[str, Any], list[services.Upload
     for spec in action.inputs:
         if spec.kind == "file":
             if spec.required:
-                uploads.append(
-                    services.Upload(spec.name, "材料.pdf", "application/pdf", b"%PDF-1.4 test")
-                )
+                uploads.append(services.Upload(spec.name, "材料.pdf", b"%PDF-1.4 test"))
         elif spec.kind == "choice":
             values[spec.name] = spec.choices[0][0]
         elif spec.kind == "int":

@@ -31,7 +31,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('core', '0003_user_scope_paths'),
-        ('procedures', '0002_list_indexes'),
+        ('procedures', '0003_stored_file'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
