@@ -6,9 +6,10 @@ from __future__ import annotations
 from datetime import date
 
 from fazhi.core.models import Organisation, User
+from fazhi.core.numbering import number_pattern_set
 from fazhi.disclosure import services
 from fazhi.disclosure.models import ApplicantType, Channel, DisclosureRequest
-from fazhi.procedures.services import number_pattern_set
+from fazhi.procedures.engine import case_series
 
 D = date
 # (username of the handling clerk, number pattern)
@@ -50,7 +51,9 @@ def load_demo_requests() -> int:
         unit: Organisation = clerk.unit
         services.desk_set(actor=None, unit=unit, address=f"{unit.name}政务公开办公室")
         if pattern:
-            number_pattern_set(actor=None, unit=unit, procedure="disclosure", pattern=pattern)
+            number_pattern_set(
+                actor=None, unit=unit, series=case_series("disclosure"), pattern=pattern
+            )
         for name, kind, description, steps in SCRIPTS:
             if DisclosureRequest.objects.filter(owner_unit=unit, applicant_name=name).exists():
                 continue

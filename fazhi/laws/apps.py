@@ -14,7 +14,15 @@ class LawsConfig(AppConfig):
         from fazhi.laws import labels
 
         labels.register()
-        from fazhi.core import nav
+        from django.conf import settings
+
+        from fazhi.core import nav, numbering
+        from fazhi.laws.services import REGISTRATION_SERIES
+
+        prefix = str(getattr(settings, "LAWS_REGISTRATION_PREFIX", "抚规"))
+        numbering.register_series(
+            REGISTRATION_SERIES, "规范性文件统一登记编号", f"{prefix}〔{{year}}〕{{seq}}号"
+        )
         from fazhi.core.models import Permission
 
         nav.register(nav.NavItem("法规库", "法规检索", "laws:search", order=500))

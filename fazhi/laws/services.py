@@ -19,7 +19,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from fazhi.core import audit, dates
+from fazhi.core import audit, dates, numbering
 from fazhi.core.models import Organisation, Permission, User
 from fazhi.core.services import _require
 from fazhi.core.text import check_plain, tidy
@@ -33,14 +33,12 @@ from fazhi.laws.models import (
     NormativeDocument,
     NormativeStage,
     Provision,
-    RegistrationCounter,
     Source,
     Status,
 )
 from fazhi.laws.parsing import ParsedLaw, ParseError, parse_markdown
 from fazhi.laws.search import get_backend
 from fazhi.laws.text import short_title_of
-from fazhi.procedures.services import next_in_counter
 
 
 def setting(name: str, default: int) -> int:
@@ -258,15 +256,15 @@ def normative_create(
     return doc
 
 
+REGISTRATION_SERIES = "laws.registration"
+
+
 def _next_registration_number(year: int) -> str:
-    """The year's next 统一登记编号 from its locked counter row: consecutive however many
-    reviewers register at once (the row stays locked until the registration commits, and a
-    refused one gives its number back), and past any number typed by hand."""
-    prefix = str(getattr(settings, "LAWS_REGISTRATION_PREFIX", "抚规"))
+    """The year's next 统一登记编号 from the numbering service: consecutive however many
+    reviewers register at once (the counter stays locked until the registration commits, and
+    a refused one gives its number back), and past any number typed by hand."""
     while True:
-        number = (
-            f"{prefix}〔{year}〕{next_in_counter(RegistrationCounter, prefix=prefix, year=year)}号"
-        )
+        _, number = numbering.number_take(unit=None, series=REGISTRATION_SERIES, year=year)
         if not NormativeDocument.objects.filter(registration_number=number).exists():
             return number
 

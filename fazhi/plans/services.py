@@ -47,6 +47,7 @@ from fazhi.plans.periods import Period, parse_period, plan_start
 from fazhi.workdays.deadlines import compute_due
 
 MAX_NAME = 64
+NOTICE_SERIES = "plans.notice"
 MAX_DEADLINE = 64
 
 
@@ -233,7 +234,11 @@ def plan_draft_update_task(
     text = " ".join(check_plain(text, "任务内容").split())
     if not text:
         raise ValidationError("任务内容不能为空")
-    for raw, label in ((lead_units, "牵头单位"), (responsible_units, "责任单位"), (deadline, "完成时限")):
+    for raw, label in (
+        (lead_units, "牵头单位"),
+        (responsible_units, "责任单位"),
+        (deadline, "完成时限"),
+    ):
         check_plain(raw, label)
     lead = _names(lead_units, "牵头单位")
     responsible = _names(responsible_units, "责任单位")

@@ -146,8 +146,20 @@ class Procedure:
 _REGISTRY: dict[str, Procedure] = {}
 
 
+def case_series(code: str) -> str:
+    """The numbering series of a procedure's 案号 (fazhi.core.numbering)."""
+    return f"case:{code}"
+
+
 def register(procedure: Procedure) -> Procedure:
+    from fazhi.core import numbering
+
     _REGISTRY[procedure.code] = procedure
+    numbering.register_series(
+        case_series(procedure.code),
+        f"{procedure.name}案号",
+        f"{{unit}}{procedure.number_word}〔{{year}}〕{{seq}}号",
+    )
     return procedure
 
 

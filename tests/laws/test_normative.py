@@ -79,15 +79,15 @@ def test_the_counters_start_after_the_numbers_given_before_they_existed(world):
 
     from django.apps import apps
 
-    from fazhi.laws.models import RegistrationCounter
+    from fazhi.core.models import NumberSeries
 
     old, typed, new = draft(world), draft(world, "第二份"), draft(world, "第三份")
     services.normative_register(actor=None, document=old, on=date(2026, 3, 1))
     services.normative_register(
         actor=None, document=typed, on=date(2026, 3, 1), registration_number="抚规〔2026〕7号"
     )
-    RegistrationCounter.objects.all().delete()  # as before migration 0004
-    importlib.import_module("fazhi.laws.migrations.0004_registration_counter").seed(apps, None)
+    NumberSeries.objects.filter(series="laws.registration").delete()  # as before the counters
+    importlib.import_module("fazhi.laws.migrations.0005_numbering_to_core").carry(apps, None)
     number = services.normative_register(actor=None, document=new, on=date(2026, 3, 2))
     assert number.registration_number == "抚规〔2026〕8号"
 
