@@ -413,7 +413,7 @@ class NumberPattern(models.Model):
     class Meta:
         verbose_name = "编号格式"
         verbose_name_plural = "编号格式"
-        ordering: ClassVar[list[str]] = ["series", "unit"]
+        ordering: ClassVar[list[str]] = ["series", "pk"]
         constraints: ClassVar[list[models.BaseConstraint]] = [
             models.UniqueConstraint(
                 fields=["unit", "series"],

@@ -159,7 +159,12 @@ def number_pattern_set(
     if len(longest) > MAX_LENGTH:
         raise ValidationError(f"按此格式生成的编号（如 {longest}）超过 {MAX_LENGTH} 个字，请缩短")
     with transaction.atomic():
-        row = NumberPattern.objects.select_for_update().filter(series=series, unit=unit).first()
+        row = (
+            NumberPattern.objects.select_for_update()
+            .filter(series=series, unit=unit)
+            .order_by()
+            .first()
+        )
         before = _pattern_snapshot(row)
         if row is None:
             row = NumberPattern(series=series, unit=unit)
@@ -179,7 +184,7 @@ def number_pattern_clear(*, actor: User | None, pattern_id: int) -> None:
 
     _require(actor, Permission.MANAGE_SYSTEM)
     with transaction.atomic():
-        row = NumberPattern.objects.select_for_update().filter(pk=pattern_id).first()
+        row = NumberPattern.objects.select_for_update().filter(pk=pattern_id).order_by().first()
         if row is None:
             raise ValidationError("该编号格式不存在")
         audit.record(

@@ -149,7 +149,7 @@ def test_report_consolidate_return_fix_accept_and_supervise(live_server, page, t
     screenshot(page, "plans-ledger-4-overdue")
     page.click(f"tr[data-task='{late.code}'] a")
     page.click("[data-supervise] summary")
-    page.select_option("#n-unit", str(world.gov_a.pk))
+    page.select_option("#n-unit", [str(world.gov_a.pk)])
     page.fill("#n-reason", "该项任务已逾期未完成。")
     page.fill("#n-req", "请于期限内说明原因并报送整改计划。")
     page.click("[data-supervise] button[type=submit]")

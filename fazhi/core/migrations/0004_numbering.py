@@ -22,7 +22,7 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': '编号格式',
                 'verbose_name_plural': '编号格式',
-                'ordering': ['series', 'unit'],
+                'ordering': ['series', 'pk'],
                 'constraints': [models.UniqueConstraint(condition=models.Q(('unit__isnull', False)), fields=('unit', 'series'), name='core_number_pattern_unit'), models.UniqueConstraint(condition=models.Q(('unit__isnull', True)), fields=('series',), name='core_number_pattern_default')],
             },
         ),
