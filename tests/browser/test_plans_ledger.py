@@ -159,6 +159,15 @@ def test_report_consolidate_return_fix_accept_and_supervise(live_server, page, t
     assert page.locator("tr[data-notice]").count() == 1
     assert "临川区人民政府" in page.locator("tr[data-notice]").inner_text()
     screenshot(page, "plans-ledger-5-supervision")
+    page.click("tr[data-notice] a")
+    page.click("[data-print-link]")
+    page.wait_for_url("**/print")
+    assert page.locator("[data-number]").inner_text().endswith("〕1号")
+    assert "临川区人民政府" in page.locator("[data-units]").inner_text()
+    page.emulate_media(media="print")
+    assert not page.locator(".screen-only").is_visible()
+    screenshot(page, "plans-ledger-5b-notice-print")
+    page.emulate_media(media="screen")
     page.goto(f"{base}/plans/ledger/{plan.pk}/matrix/")
     assert page.locator("table.matrix td.st-late").count() > 0
     county = page.locator("tr[data-unit='临川区人民政府'] td.cell")
