@@ -372,3 +372,85 @@ class StoredFile(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind or '文件'} {self.sha256[:12]}（{self.size} 字节）"
+
+
+# --- numbering (〔年〕N号 series, fazhi.core.numbering) --------------------------------
+
+
+class NumberSeries(models.Model):
+    """The last number given in one series (案号, 文号, 督办单, 登记号) of one unit and year.
+    ``unit`` is empty for a series the platform numbers as a whole (三统一 登记号)."""
+
+    unit = models.ForeignKey(
+        Organisation,
+        verbose_name="单位",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    series = models.CharField("编号序列", max_length=64)
+    year = models.PositiveSmallIntegerField("年度")
+    last = models.PositiveIntegerField("已用到的序号", default=0)
+
+    class Meta:
+        verbose_name = "编号计数"
+        verbose_name_plural = "编号计数"
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            # NULL units are not equal to each other in a plain unique constraint.
+            models.UniqueConstraint(
+                fields=["unit", "series", "year"],
+                condition=models.Q(unit__isnull=False),
+                name="core_number_series_unit",
+            ),
+            models.UniqueConstraint(
+                fields=["series", "year"],
+                condition=models.Q(unit__isnull=True),
+                name="core_number_series_whole",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit or '全平台'} {self.series} {self.year}: {self.last}"
+
+
+class NumberPattern(models.Model):
+    """编号格式 of a series, e.g. ``抚司公开〔{year}〕{seq}号``: for one unit, or (no unit) the
+    default of every unit without its own."""
+
+    unit = models.ForeignKey(
+        Organisation,
+        verbose_name="单位",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        help_text="留空表示各单位通用的默认格式",
+    )
+    series = models.CharField("编号序列", max_length=64)
+    pattern = models.CharField(
+        "编号格式",
+        max_length=64,
+        help_text="{unit} 单位简称，{year} 年度，{seq} 序号（{seq:03} 补零到 3 位），"
+        "如 抚司公开〔{year}〕{seq}号",
+    )
+
+    class Meta:
+        verbose_name = "编号格式"
+        verbose_name_plural = "编号格式"
+        ordering: ClassVar[list[str]] = ["series", "pk"]
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.UniqueConstraint(
+                fields=["unit", "series"],
+                condition=models.Q(unit__isnull=False),
+                name="core_number_pattern_unit",
+            ),
+            models.UniqueConstraint(
+                fields=["series"],
+                condition=models.Q(unit__isnull=True),
+                name="core_number_pattern_default",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit or '默认'} {self.series}: {self.pattern}"

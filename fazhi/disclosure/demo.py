@@ -6,16 +6,13 @@ from __future__ import annotations
 from datetime import date
 
 from fazhi.core.models import Organisation, User
+from fazhi.core.numbering import number_pattern_set
 from fazhi.disclosure import services
 from fazhi.disclosure.models import ApplicantType, Channel, DisclosureRequest
 from fazhi.procedures import engine
+from fazhi.procedures.engine import case_series
 from fazhi.procedures.models import ApprovalSetting, Case, LegalReviewAssignment
-from fazhi.procedures.services import (
-    approval_decide,
-    number_pattern_set,
-    pending_approval,
-    step_signers,
-)
+from fazhi.procedures.services import approval_decide, pending_approval, step_signers
 
 D = date
 # (username of the handling clerk, number pattern)
@@ -64,7 +61,9 @@ def load_demo_requests() -> int:
         services.desk_set(actor=None, unit=unit, address=f"{unit.name}政务公开办公室")
         _approval_settings(unit)
         if pattern:
-            number_pattern_set(actor=None, unit=unit, procedure="disclosure", pattern=pattern)
+            number_pattern_set(
+                actor=None, unit=unit, series=case_series("disclosure"), pattern=pattern
+            )
         for name, kind, description, steps in SCRIPTS:
             if DisclosureRequest.objects.filter(owner_unit=unit, applicant_name=name).exists():
                 continue

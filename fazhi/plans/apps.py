@@ -27,8 +27,10 @@ class PlansConfig(AppConfig):
         from fazhi.plans import labels
 
         labels.register()
-        from fazhi.core import nav
+        from fazhi.core import nav, numbering
         from fazhi.plans import selectors, services
+
+        numbering.register_series(services.NOTICE_SERIES, "督办单编号", "{unit}督〔{year}〕{seq}号")
         from fazhi.workdays.registry import register_due_recomputer
 
         nav.register(nav.NavItem("实施方案", "我的任务", "plans:mine", order=195, allowed=_reports))

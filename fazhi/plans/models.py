@@ -474,8 +474,9 @@ class Consolidation(ScopedModel):
 
 class NoticeQuerySet(ScopedQuerySet):
     def visible_to(self, user: Any) -> NoticeQuerySet:
-        """The unit chased (and its scope), and the plan owner's scope."""
-        owned = scope_q(
+        """The issuing unit's scope, the plan owner's, and the units the notice is addressed
+        to (and their scope) — no other unit sees another's 督办单."""
+        issued = scope_q(
             user, unit_path="owner_unit_path", division_path="owner_division_path",
             owner="created_by",
         )  # fmt: skip
@@ -483,26 +484,32 @@ class NoticeQuerySet(ScopedQuerySet):
             user, unit_path="task__plan__owner_unit_path",
             division_path="task__plan__owner_division_path", owner="task__plan__created_by",
         )  # fmt: skip
-        return self.filter(owned | plan_owner)
+        addressed = SupervisionRecipient.objects.filter(
+            scope_q(user, unit_path="owner_unit_path", division_path="owner_division_path",
+                    owner=None)
+        ).values("notice_id")  # fmt: skip
+        return self.filter(issued | plan_owner | Q(pk__in=addressed))
 
 
 class SupervisionNotice(ScopedModel):
-    """督办单: issued to one unit (its owner) on one task; the unit replies by a due date
-    counted in working days. Overdue is derived from ``reply_due_on``, never stored."""
+    """督办单: one numbered notice (owner: the issuing unit) on one task to one or more units
+    (主送, SupervisionRecipient), each replying by ``reply_due_on``, counted in working days.
+    A 再督办 is a new notice that ``follows`` the first. Overdue is derived, never stored."""
 
     task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="notices")
-    number = models.CharField("编号", max_length=32, blank=True)
+    number = models.CharField("编号", max_length=64, blank=True)
+    year = models.PositiveSmallIntegerField("年度", null=True, blank=True)
+    seq = models.PositiveIntegerField("序号", null=True, blank=True)
+    follows = models.ForeignKey(
+        "self", verbose_name="再督办自", null=True, blank=True, on_delete=models.PROTECT,
+        related_name="followups",
+    )  # fmt: skip
     reason = models.TextField("督办事由")
     requirement = models.TextField("督办要求")
     reply_workdays = models.PositiveSmallIntegerField("回复时限（工作日）")
     issued_on = models.DateField("签发日期")
     reply_due_on = models.DateField("回复期限", db_index=True)
     issued_at = models.DateTimeField("签发时间", auto_now_add=True)
-    reply_text = models.TextField("回复内容", blank=True)
-    replied_by = models.ForeignKey(
-        "core.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    replied_at = models.DateTimeField("回复时间", null=True, blank=True)
 
     objects: ClassVar[Any] = NoticeQuerySet.as_manager()
 
@@ -513,6 +520,74 @@ class SupervisionNotice(ScopedModel):
 
     def __str__(self) -> str:
         return self.number or f"督办单 {self.pk}"
+
+
+class NoticeOutcome(models.TextChoices):
+    OPEN = "", "未办结"
+    CLOSED = "closed", "办结"
+    REISSUED = "reissued", "再督办"
+
+
+class RecipientQuerySet(ScopedQuerySet):
+    def visible_to(self, user: Any) -> RecipientQuerySet:
+        """A 主送 row with its reply: its unit's scope, the issuer's and the plan owner's."""
+        own = scope_q(
+            user, unit_path="owner_unit_path", division_path="owner_division_path", owner=None
+        )
+        issued = scope_q(
+            user, unit_path="notice__owner_unit_path",
+            division_path="notice__owner_division_path", owner="notice__created_by",
+        )  # fmt: skip
+        plan_owner = scope_q(
+            user, unit_path="notice__task__plan__owner_unit_path",
+            division_path="notice__task__plan__owner_division_path",
+            owner="notice__task__plan__created_by",
+        )  # fmt: skip
+        return self.filter(own | issued | plan_owner)
+
+
+class SupervisionRecipient(ScopedModel):
+    """One 主送 unit of a 督办单 (its owner) with its reply and the supervisor's decision on
+    it: 办结, or 再督办 by a follow-up notice."""
+
+    notice = models.ForeignKey(
+        SupervisionNotice, on_delete=models.CASCADE, related_name="recipients"
+    )
+    objects: ClassVar[Any] = RecipientQuerySet.as_manager()
+    reply_text = models.TextField("回复内容", blank=True)
+    replied_by = models.ForeignKey(
+        "core.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    replied_at = models.DateTimeField("回复时间", null=True, blank=True)
+    outcome = models.CharField(
+        "办理结果", max_length=16, blank=True, default="", choices=NoticeOutcome.choices
+    )
+    decided_by = models.ForeignKey(
+        "core.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField("办结/再督办时间", null=True, blank=True)
+    decision_comment = models.TextField("办结意见", blank=True)
+    followup = models.ForeignKey(
+        SupervisionNotice, verbose_name="再督办单", null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )  # fmt: skip
+
+    class Meta:
+        verbose_name = "督办单主送单位"
+        verbose_name_plural = "督办单主送单位"
+        ordering: ClassVar[list[str]] = ["notice", "pk"]
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.UniqueConstraint(fields=["notice", "owner_unit"], name="plans_recipient_once"),
+        ]
+        indexes: ClassVar[list[models.Index]] = [
+            models.Index(
+                fields=["owner_unit_path"], name="plans_recipient_open",
+                condition=Q(outcome=""),
+            ),
+        ]  # fmt: skip
+
+    def __str__(self) -> str:
+        return f"{self.notice} → {self.owner_unit}"
 
 
 class NotificationQuerySet(models.QuerySet["Notification"]):

@@ -16,8 +16,8 @@ from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from fazhi.core import audit, dates, uploads
-from fazhi.core.models import Permission, User
+from fazhi.core import audit, dates, numbering, uploads
+from fazhi.core.models import Organisation, Permission, User
 from fazhi.core.services import _require
 from fazhi.core.text import check_plain, tidy
 from fazhi.plans.matching import GROUP, IGNORE, ORG, UnitIndex, resolve_names
@@ -29,6 +29,7 @@ from fazhi.plans.models import (
     Evidence,
     LedgerImport,
     Measure,
+    NoticeOutcome,
     Notification,
     Plan,
     PlanDraft,
@@ -38,6 +39,7 @@ from fazhi.plans.models import (
     SelfState,
     SourceFile,
     SupervisionNotice,
+    SupervisionRecipient,
     Target,
     Task,
 )
@@ -48,6 +50,7 @@ from fazhi.plans.periods import Period, parse_period, plan_start
 from fazhi.workdays.deadlines import compute_due
 
 MAX_NAME = 64
+NOTICE_SERIES = "plans.notice"
 MAX_DEADLINE = 64
 
 
@@ -930,91 +933,209 @@ def progress_report_return(*, actor: User, report_id: int, comment: str) -> Prog
     return report
 
 
+def _notice_reply_due(issued_on: date, reply_workdays: int) -> date:
+    if isinstance(reply_workdays, bool) or not 1 <= reply_workdays <= 60:
+        raise ValidationError("回复时限应为 1 至 60 个工作日")
+    return compute_due(start=issued_on, amount=reply_workdays, unit="workday", explain=False).due
+
+
+def _notice_create(
+    *,
+    actor: User,
+    task: Task,
+    units: list[Organisation],
+    reason: str,
+    requirement: str,
+    reply_workdays: int,
+    follows: SupervisionNotice | None = None,
+) -> SupervisionNotice:
+    """A numbered 督办单 of the actor's unit to ``units``, inside the caller's transaction."""
+    if actor.unit is None:
+        raise ValidationError("您的账号未分配单位，不能签发督办单")
+    today = timezone.localdate()
+    due = _notice_reply_due(today, reply_workdays)
+    seq, number = numbering.number_take(unit=actor.unit, series=NOTICE_SERIES, year=today.year)
+    notice: SupervisionNotice = SupervisionNotice.objects.create(
+        task=task, owner_unit=actor.unit, created_by=actor, number=number, year=today.year,
+        seq=seq, follows=follows, reason=reason, requirement=requirement,
+        reply_workdays=reply_workdays, issued_on=today, reply_due_on=due,
+    )  # fmt: skip
+    for unit in units:
+        SupervisionRecipient.objects.create(notice=notice, owner_unit=unit, created_by=actor)
+    audit.record(
+        action="supervision.reissue" if follows else "supervision.issue", actor=actor,
+        obj=notice,
+        after={
+            "number": number, "task": task.code, "units": [u.display_name for u in units],
+            "reason": reason, "requirement": requirement, "reply_workdays": reply_workdays,
+            "reply_due_on": due, **({"follows": follows.number} if follows else {}),
+        },
+    )  # fmt: skip
+    word = "再督办" if follows else "督办"
+    notify_units(
+        [u.pk for u in units], kind="supervise", url=reverse("plans:notice", args=[notice.pk]),
+        text=f"{number}（{word}）：{task.code} {reason[:40]}，请于 {due.isoformat()} 前回复",
+    )  # fmt: skip
+    return notice
+
+
 def supervision_issue(
     *,
     actor: User,
     task_id: int,
+    unit_ids: list[int],
+    reason: str,
+    requirement: str,
+    reply_workdays: int,
+) -> SupervisionNotice:
+    """One numbered 督办单 (series plans.notice of the actor's unit) to one or more units of a
+    task; each replies within ``reply_workdays`` working days."""
+    _require(actor, Permission.SUPERVISE)
+    reason = _clean_text(reason, "督办事由", 1000)
+    requirement = _clean_text(requirement, "督办要求", 1000)
+    wanted = list(dict.fromkeys(unit_ids))
+    if not wanted:
+        raise ValidationError("请选择至少一个被督办单位（主送单位）")
+    with transaction.atomic():
+        task = _locked_task(task_id)
+        _plan_overseer(actor, task.plan)
+        lead, responsible = _unit_ids(task)
+        if not set(wanted) <= lead | responsible:
+            raise ValidationError("只能向该任务的牵头单位或责任单位督办")
+        found = {u.pk: u for u in Organisation.objects.filter(pk__in=wanted)}
+        return _notice_create(
+            actor=actor, task=task, units=[found[pk] for pk in wanted], reason=reason,
+            requirement=requirement, reply_workdays=reply_workdays,
+        )  # fmt: skip
+
+
+def _locked_recipient(notice_id: int, unit_id: int | None) -> SupervisionRecipient:
+    row: SupervisionRecipient | None = (
+        SupervisionRecipient.objects.select_for_update(of=("self",))
+        .select_related("notice", "notice__task", "notice__task__plan", "owner_unit")
+        .filter(notice_id=notice_id, owner_unit_id=unit_id)
+        .first()
+    )
+    if row is None:
+        raise ValidationError("督办单不存在，或该单位不是此督办单的主送单位")
+    return row
+
+
+def supervision_reply(*, actor: User, notice_id: int, text: str) -> SupervisionRecipient:
+    """A 主送 unit replies to its 督办单 (once); the other units reply separately."""
+    _require(actor, Permission.REPORT)
+    text = _clean_text(text, "回复内容")
+    with transaction.atomic():
+        if not SupervisionNotice.objects.filter(pk=notice_id).exists():
+            raise ValidationError("督办单不存在")
+        if not SupervisionRecipient.objects.filter(
+            notice_id=notice_id, owner_unit_id=actor.unit_id
+        ).exists():
+            raise PermissionDenied("只有被督办单位可以回复督办单")
+        row = _locked_recipient(notice_id, actor.unit_id)
+        if row.replied_at is not None:
+            raise ValidationError("本单位已回复该督办单，不能重复回复")
+        if row.outcome:
+            raise ValidationError(f"该督办单已{row.get_outcome_display()}，不能再回复")
+        row.reply_text = text
+        row.replied_by = actor
+        row.replied_at = timezone.now()
+        row.save(update_fields=["reply_text", "replied_by", "replied_at"])
+        notice = row.notice
+        audit.record(
+            action="supervision.reply", actor=actor, obj=notice,
+            after={"unit": row.owner_unit.display_name, "text": text},
+        )  # fmt: skip
+        if notice.created_by is not None:
+            notify_users(
+                [notice.created_by], kind="reply", url=reverse("plans:notice", args=[notice.pk]),
+                text=f"{row.owner_unit.display_name}已回复{notice.number}",
+            )  # fmt: skip
+    return row
+
+
+def _decision_target(actor: User, notice_id: int, unit_id: int) -> SupervisionRecipient:
+    _require(actor, Permission.SUPERVISE)
+    row = _locked_recipient(notice_id, unit_id)
+    notice = row.notice
+    _plan_overseer(actor, notice.task.plan)
+    if not actor.is_superuser and actor.unit_id != notice.owner_unit_id:
+        raise PermissionDenied("只有签发督办单的单位可以办结或再督办")
+    if row.outcome:
+        raise ValidationError(
+            f"{row.owner_unit.display_name}的督办已{row.get_outcome_display()}，不能重复处理"
+        )
+    return row
+
+
+def supervision_close(
+    *, actor: User, notice_id: int, unit_id: int, comment: str = ""
+) -> SupervisionRecipient:
+    """办结: the supervisor accepts a unit's reply; that unit's 督办 ends."""
+    comment = check_plain(tidy(comment), "办结意见")[:1000]
+    with transaction.atomic():
+        row = _decision_target(actor, notice_id, unit_id)
+        if row.replied_at is None:
+            raise ValidationError(f"{row.owner_unit.display_name}尚未回复，回复后才能办结")
+        row.outcome = NoticeOutcome.CLOSED
+        row.decided_by, row.decided_at, row.decision_comment = actor, timezone.now(), comment
+        row.save(update_fields=["outcome", "decided_by", "decided_at", "decision_comment"])
+        audit.record(
+            action="supervision.close", actor=actor, obj=row.notice,
+            after={"unit": row.owner_unit.display_name, "outcome": row.outcome,
+                   "comment": comment},
+        )  # fmt: skip
+        notify_units(
+            [row.owner_unit_id], kind="reply",
+            url=reverse("plans:notice", args=[row.notice_id]),
+            text=f"{row.notice.number}已办结",
+        )  # fmt: skip
+    return row
+
+
+def supervision_reissue(
+    *,
+    actor: User,
+    notice_id: int,
     unit_id: int,
     reason: str,
     requirement: str,
     reply_workdays: int,
 ) -> SupervisionNotice:
-    """督办单 to one unit of a task; the reply is due ``reply_workdays`` working days later."""
-    from fazhi.core.models import Organisation
-
-    _require(actor, Permission.SUPERVISE)
+    """再督办: after a unit's reply (or once its reply is overdue) the supervisor chases it
+    again with a new numbered notice that follows the first, with a new reply period."""
     reason = _clean_text(reason, "督办事由", 1000)
     requirement = _clean_text(requirement, "督办要求", 1000)
-    if isinstance(reply_workdays, bool) or not 1 <= reply_workdays <= 60:
-        raise ValidationError("回复时限应为 1 至 60 个工作日")
     with transaction.atomic():
-        task = _locked_task(task_id)
-        _plan_overseer(actor, task.plan)
-        lead, responsible = _unit_ids(task)
-        if unit_id not in lead | responsible:
-            raise ValidationError("只能向该任务的牵头单位或责任单位督办")
-        unit = Organisation.objects.get(pk=unit_id)
-        today = timezone.localdate()
-        due = compute_due(start=today, amount=reply_workdays, unit="workday", explain=False).due
-        notice: SupervisionNotice = SupervisionNotice.objects.create(
-            task=task, owner_unit=unit, created_by=actor, reason=reason,
-            requirement=requirement, reply_workdays=reply_workdays, issued_on=today,
-            reply_due_on=due,
+        row = _decision_target(actor, notice_id, unit_id)
+        notice = row.notice
+        if row.replied_at is None and notice.reply_due_on >= timezone.localdate():
+            raise ValidationError(
+                f"{row.owner_unit.display_name}尚未回复且未逾期，回复后或逾期后才能再督办"
+            )
+        followup = _notice_create(
+            actor=actor, task=notice.task, units=[row.owner_unit], reason=reason,
+            requirement=requirement, reply_workdays=reply_workdays, follows=notice,
         )  # fmt: skip
-        notice.number = f"督办〔{today.year}〕{notice.pk}号"
-        notice.save(update_fields=["number"])
-        audit.record(
-            action="supervision.issue", actor=actor, obj=notice,
-            after={
-                "task": task.code, "unit": unit.display_name, "reason": reason,
-                "requirement": requirement, "reply_workdays": reply_workdays,
-                "reply_due_on": due,
-            },
-        )  # fmt: skip
-        notify_units(
-            [unit.pk], kind="supervise", url=reverse("plans:notice", args=[notice.pk]),
-            text=f"{notice.number}：{task.code} {reason[:40]}，请于 {due.isoformat()} 前回复",
-        )  # fmt: skip
-    return notice
-
-
-def supervision_reply(*, actor: User, notice_id: int, text: str) -> SupervisionNotice:
-    """The unit chased replies to its 督办单 (once)."""
-    _require(actor, Permission.REPORT)
-    text = _clean_text(text, "回复内容")
-    with transaction.atomic():
-        notice: SupervisionNotice | None = (
-            SupervisionNotice.objects.select_for_update().filter(pk=notice_id).first()
-        )
-        if notice is None:
-            raise ValidationError("督办单不存在")
-        if actor.unit_id != notice.owner_unit_id:
-            raise PermissionDenied("只有被督办单位可以回复督办单")
-        if notice.replied_at is not None:
-            raise ValidationError("该督办单已回复，不能重复回复")
-        notice.reply_text = text
-        notice.replied_by = actor
-        notice.replied_at = timezone.now()
-        notice.save(update_fields=["reply_text", "replied_by", "replied_at"])
-        audit.record(action="supervision.reply", actor=actor, obj=notice, after={"text": text})
-        if notice.created_by is not None:
-            notify_users(
-                [notice.created_by], kind="reply", url=reverse("plans:notice", args=[notice.pk]),
-                text=f"{notice.owner_unit.display_name}已回复{notice.number}",
-            )  # fmt: skip
-    return notice
+        row.outcome = NoticeOutcome.REISSUED
+        row.decided_by, row.decided_at, row.followup = actor, timezone.now(), followup
+        row.save(update_fields=["outcome", "decided_by", "decided_at", "followup"])
+    return followup
 
 
 def recompute_notice_due_dates(first_day: date, last_day: date) -> int:
-    """Open 督办单 whose reply period spans changed calendar days get their due date again."""
+    """督办单 some unit has not replied to, whose reply period spans changed calendar days,
+    get their due date again."""
     from fazhi.workdays.index import current_calendar
 
     cal = current_calendar()
     changed = 0
     with transaction.atomic():
+        waiting = SupervisionRecipient.objects.filter(replied_at__isnull=True, outcome="")
         notices = SupervisionNotice.objects.select_for_update().filter(
-            replied_at__isnull=True, issued_on__lte=last_day, reply_due_on__gte=first_day
-        )
+            pk__in=waiting.values("notice_id"), issued_on__lte=last_day,
+            reply_due_on__gte=first_day,
+        )  # fmt: skip
         for notice in notices:
             due = compute_due(
                 start=notice.issued_on, amount=notice.reply_workdays, unit="workday",
@@ -1112,16 +1233,18 @@ def reminders_send(*, today: date | None = None) -> int:
                 text=f"任务临期：{task.code} {task.text[:30]}，{task.due_on.isoformat()} 到期",
                 key=f"task-due:{task.pk}:{task.due_on.isoformat()}",
             )  # fmt: skip
-        notices = SupervisionNotice.objects.filter(
-            replied_at__isnull=True, reply_due_on__gte=today, reply_due_on__lte=horizon
-        )
-        for notice in notices:
+        waiting = SupervisionRecipient.objects.filter(
+            replied_at__isnull=True, outcome="", notice__reply_due_on__gte=today,
+            notice__reply_due_on__lte=horizon,
+        ).select_related("notice")  # fmt: skip
+        for row in waiting:
+            notice = row.notice
             if deadline_state(notice.reply_due_on, today=today, calendar=cal).state != (
                 DeadlineState.DUE_SOON
             ):
                 continue
             sent += notify_units(
-                [notice.owner_unit_id], kind="due",
+                [row.owner_unit_id], kind="due",
                 url=reverse("plans:notice", args=[notice.pk]),
                 text=f"{notice.number}将于 {notice.reply_due_on.isoformat()} 到期，请及时回复",
                 key=f"notice-due:{notice.pk}:{notice.reply_due_on.isoformat()}",
@@ -1224,7 +1347,9 @@ __all__ = [
     "progress_report_submit",
     "recompute_notice_due_dates",
     "reminders_send",
+    "supervision_close",
     "supervision_issue",
+    "supervision_reissue",
     "supervision_reply",
     "task_assign",
 ]

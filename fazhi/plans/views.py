@@ -717,7 +717,7 @@ def task_supervise(request: HttpRequest, pk: int) -> HttpResponse:
     def run(task: Task) -> None:
         post = posted(forms.SuperviseForm, request)
         services.supervision_issue(
-            actor=_user(request), task_id=task.pk, unit_id=post["unit"] or 0,
+            actor=_user(request), task_id=task.pk, unit_ids=post["units"] or [],
             reason=post["reason"], requirement=post["requirement"],
             reply_workdays=post["reply_workdays"] or 0,
         )  # fmt: skip
@@ -734,49 +734,50 @@ def evidence_download(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def notice_list(request: HttpRequest) -> HttpResponse:
     which = request.GET.get("show", "open")
-    notices = SupervisionNotice.objects.visible_to(request.user).select_related(
-        "task", "task__measure", "task__plan", "owner_unit"
-    )
-    if which != "all":
-        notices = notices.filter(replied_at__isnull=True)
+    if which not in selectors.NOTICE_FILTERS:
+        which = "open"
     today = timezone.localdate()
-    rows = []
-    for notice in notices.order_by("reply_due_on", "pk")[:500]:
-        label, css = selectors.notice_state(notice, today)
-        if which == "overdue" and label != "逾期未回复":
-            continue
-        rows.append({"notice": notice, "state": label, "css": css})
+    rows = [
+        {"row": row, "notice": row.notice, "state": state, "css": css}
+        for row in selectors.notice_recipients(request.user, which, today)[:500]
+        for state, css in [selectors.recipient_state(row, today)]
+    ]
     return render(
         request,
         "plans/notice_list.html",
-        {"rows": rows, "show": which, "breadcrumbs": [{"label": "督办"}]},
-    )
+        {
+            "rows": rows, "show": which, "filters": selectors.NOTICE_FILTERS.items(),
+            "breadcrumbs": [{"label": "督办"}],
+        },
+    )  # fmt: skip
+
+
+def _notice_page(request: HttpRequest, pk: int) -> dict[str, Any]:
+    notice: SupervisionNotice = get_visible_or_404(
+        SupervisionNotice.objects.select_related(
+            "task", "task__plan", "owner_unit", "created_by", "follows"
+        ),
+        request.user, pk=pk,
+    )  # fmt: skip
+    user = _user(request)
+    page = selectors.notice_page(user, notice, timezone.localdate())
+    return {
+        **page,
+        "notice": notice,
+        "breadcrumbs": [{"label": "督办", "url": reverse("plans:notices")},
+                        {"label": notice.number}],
+    }  # fmt: skip
 
 
 @require_GET
 def notice_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    notice: SupervisionNotice = get_visible_or_404(
-        SupervisionNotice.objects.select_related("task", "task__plan", "owner_unit", "created_by"),
-        request.user, pk=pk,
-    )  # fmt: skip
-    user = _user(request)
-    label, css = selectors.notice_state(notice)
-    return render(
-        request,
-        "plans/notice_detail.html",
-        {
-            "notice": notice,
-            "state": label,
-            "css": css,
-            "can_reply": notice.replied_at is None
-            and user.unit_id == notice.owner_unit_id
-            and user.has_fazhi_perm(Permission.REPORT),
-            "breadcrumbs": [
-                {"label": "督办", "url": reverse("plans:notices")},
-                {"label": notice.number},
-            ],
-        },
-    )
+    return render(request, "plans/notice_detail.html", _notice_page(request, pk))
+
+
+@require_GET
+def notice_print(request: HttpRequest, pk: int) -> HttpResponse:
+    """督办单 for printing (A4, @media print): number, 主送, 事由, 要求, 回复期限, issuer, date."""
+    return render(request, "plans/notice_print.html", _notice_page(request, pk))
 
 
 @require_POST
@@ -792,6 +793,34 @@ def notice_reply(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _error_text(exc))
     else:
         messages.success(request, "已回复督办单。")
+    return redirect("plans:notice", pk=notice.pk)
+
+
+@require_POST
+def notice_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    notice = get_visible_or_404(SupervisionNotice.objects.all(), request.user, pk=pk)
+    try:
+        post = posted(forms.NoticeDecisionForm, request)
+        if post["decision"] == "close":
+            services.supervision_close(
+                actor=_user(request), notice_id=notice.pk, unit_id=post["unit"] or 0,
+                comment=post["comment"],
+            )  # fmt: skip
+            done = "已办结。"
+        elif post["decision"] == "reissue":
+            followup = services.supervision_reissue(
+                actor=_user(request), notice_id=notice.pk, unit_id=post["unit"] or 0,
+                reason=post["reason"], requirement=post["requirement"],
+                reply_workdays=post["reply_workdays"] or 0,
+            )  # fmt: skip
+            messages.success(request, f"已再督办，签发{followup.number}。")
+            return redirect("plans:notice", pk=followup.pk)
+        else:
+            raise ValidationError("请选择办结或再督办")
+    except ValidationError as exc:
+        messages.error(request, _error_text(exc))
+    else:
+        messages.success(request, done)
     return redirect("plans:notice", pk=notice.pk)
 
 

@@ -232,10 +232,22 @@ def problems(procedure: Procedure, *, rules: set[str], templates: set[str]) -> l
     return found
 
 
+def case_series(code: str) -> str:
+    """The numbering series of a procedure's 案号 (fazhi.core.numbering)."""
+    return f"case:{code}"
+
+
 def register(procedure: Procedure) -> Procedure:
     """Declare ``procedure``; its declaration is checked when the registry is complete
     (``check_all``, run when the procedures app is ready and by ``manage.py check``)."""
+    from fazhi.core import numbering
+
     _REGISTRY[procedure.code] = procedure
+    numbering.register_series(
+        case_series(procedure.code),
+        f"{procedure.name}案号",
+        f"{{unit}}{procedure.number_word}〔{{year}}〕{{seq}}号",
+    )
     return procedure
 
 

@@ -1,5 +1,5 @@
 """Cases on the engine: the stored state and due date, the append-only event log, documents,
-case-number counters and patterns, and the replaceable .docx templates."""
+and the replaceable .docx templates (案号 come from fazhi.core.numbering)."""
 
 from __future__ import annotations
 
@@ -190,49 +190,6 @@ class CaseDocument(models.Model):
 
     def __str__(self) -> str:
         return self.title
-
-
-class CaseCounter(models.Model):
-    """The last number given per unit, procedure and year; locked while a number is taken."""
-
-    unit = models.ForeignKey("core.Organisation", on_delete=models.PROTECT, related_name="+")
-    procedure = models.CharField(max_length=32)
-    year = models.PositiveSmallIntegerField()
-    last = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        verbose_name = "案号计数"
-        verbose_name_plural = "案号计数"
-        constraints: ClassVar[list[models.BaseConstraint]] = [
-            models.UniqueConstraint(fields=["unit", "procedure", "year"], name="case_counter_key"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.unit} {self.procedure} {self.year}: {self.last}"
-
-
-class NumberPattern(models.Model):
-    """案号格式 of one unit for one procedure, e.g. ``抚司公开〔{year}〕{seq}号``."""
-
-    unit = models.ForeignKey(
-        "core.Organisation", verbose_name="单位", on_delete=models.CASCADE, related_name="+"
-    )
-    procedure = models.CharField("程序", max_length=32)
-    pattern = models.CharField(
-        "案号格式",
-        max_length=64,
-        help_text="用 {year} 表示年度，{seq} 表示序号，如 抚司公开〔{year}〕{seq}号",
-    )
-
-    class Meta:
-        verbose_name = "案号格式"
-        verbose_name_plural = "案号格式"
-        constraints: ClassVar[list[models.BaseConstraint]] = [
-            models.UniqueConstraint(fields=["unit", "procedure"], name="number_pattern_key"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.unit} {self.procedure}: {self.pattern}"
 
 
 class DocumentTemplate(models.Model):

@@ -13,10 +13,10 @@ from datetime import date
 from typing import Any, NoReturn
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 
-from fazhi.core import audit, crypto
+from fazhi.core import audit, crypto, numbering
 from fazhi.core.models import Organisation, Permission, User
 from fazhi.core.services import _require
 from fazhi.core.text import check_plain, tidy
@@ -31,7 +31,6 @@ from fazhi.procedures.models import (
     Case,
     CaseAppointment,
     CaseApproval,
-    CaseCounter,
     CaseDocument,
     CaseEvent,
     CaseLink,
@@ -41,7 +40,6 @@ from fazhi.procedures.models import (
     DocumentTemplate,
     LegalReviewAssignment,
     LinkKind,
-    NumberPattern,
     Owed,
     ParticipantRole,
     PartyRole,
@@ -66,57 +64,6 @@ class Upload:
     input: str
     name: str
     data: bytes
-
-
-# --- numbering -----------------------------------------------------------------------
-
-
-def number_pattern(unit: Organisation, procedure: engine.Procedure) -> str:
-    row = NumberPattern.objects.filter(unit=unit, procedure=procedure.code).first()
-    if row is not None:
-        return row.pattern
-    return f"{unit.display_name}{procedure.number_word}〔{{year}}〕{{seq}}号"
-
-
-def number_pattern_set(
-    *, actor: User | None, unit: Organisation, procedure: str, pattern: str
-) -> NumberPattern:
-    """Set the 案号格式 of a unit; it must name {year} and {seq}."""
-    _require(actor, Permission.MANAGE_SYSTEM)
-    engine.get(procedure)
-    pattern = pattern.strip()
-    if "{seq}" not in pattern or "{year}" not in pattern:
-        raise ValidationError(
-            "案号格式必须包含 {year}（年度）和 {seq}（序号），如 抚司公开〔{year}〕{seq}号"
-        )
-    try:
-        pattern.format(year=2026, seq=1)
-    except (KeyError, IndexError, ValueError):
-        raise ValidationError("案号格式只能使用 {year} 和 {seq} 两个占位符") from None
-    with transaction.atomic():
-        row, _ = NumberPattern.objects.update_or_create(
-            unit=unit, procedure=procedure, defaults={"pattern": pattern}
-        )
-        audit.record(action="case.number_pattern", actor=actor, obj=row, after={"pattern": pattern})
-    return row
-
-
-def next_in_counter(model: type[Any], **key: Any) -> int:
-    """The next number of the counter row ``key`` of ``model`` (a model with a ``last``
-    field and a unique constraint on the key), gap-free: the row is locked until the
-    caller commits, so the caller must be inside a transaction."""
-    counter = model.objects.select_for_update().filter(**key)
-    row = counter.first()
-    if row is None:
-        try:
-            with transaction.atomic():  # a savepoint: losing the race to create is fine
-                model.objects.create(**key, last=0)
-        except IntegrityError:
-            pass
-        row = counter.get()
-    row.last += 1
-    row.save(update_fields=["last"])
-    return int(row.last)
 
 
 # --- clocks --------------------------------------------------------------------------
@@ -706,9 +653,10 @@ def case_open(
 
 
 def _assign_number(case: Case, procedure: engine.Procedure, year: int) -> None:
-    seq = next_in_counter(CaseCounter, unit=case.owner_unit, procedure=procedure.code, year=year)
-    case.year, case.seq = year, seq
-    case.number = number_pattern(case.owner_unit, procedure).format(year=year, seq=seq)
+    case.year = year
+    case.seq, case.number = numbering.number_take(
+        unit=case.owner_unit, series=engine.case_series(procedure.code), year=year
+    )
 
 
 def case_act(
@@ -1296,7 +1244,6 @@ __all__ = [
     "case_participant_add",
     "case_party_add",
     "check_open",
-    "number_pattern_set",
     "open_allowed",
     "pending_approval",
     "recompute_open_cases",

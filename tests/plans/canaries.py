@@ -59,7 +59,7 @@ def county_work(world: World, marker: str) -> Canary:
         actor=lead, task_id=task.pk, period_key=key, text=f"{marker}汇总", self_state="in_progress"
     )
     notice = services.supervision_issue(
-        actor=lead, task_id=task.pk, unit_id=world.dept_a.pk, reason=f"{marker}事由",
+        actor=lead, task_id=task.pk, unit_ids=[world.dept_a.pk], reason=f"{marker}事由",
         requirement=f"{marker}要求", reply_workdays=5,
     )  # fmt: skip
     services.notify_users([dept], kind="task", text=f"{marker}通知")

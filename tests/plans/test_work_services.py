@@ -240,10 +240,11 @@ def test_a_late_task_is_overdue_and_gets_a_supervision_notice_due_in_working_day
     assert work.late.due_on == date(2023, 12, 31)
     assert _status(work.late) == Status.OVERDUE
     notice = services.supervision_issue(
-        actor=world.supervisor, task_id=work.late.pk, unit_id=world.gov_a.pk,
+        actor=world.supervisor, task_id=work.late.pk, unit_ids=[world.gov_a.pk],
         reason="复议规范化建设逾期未完成", requirement="说明原因并报送整改计划", reply_workdays=5,
     )  # fmt: skip
-    assert notice.number.startswith("督办〔")
+    # Numbered in the issuing unit's series plans.notice: 依法治市办督〔year〕1号.
+    assert notice.number == f"依法治市办督〔{notice.issued_on.year}〕1号"
     cal = current_calendar()
     assert cal.workdays_between(notice.issued_on, notice.reply_due_on) == 5
     assert Notification.objects.filter(recipient=world.clerk_a, kind="supervise").exists()
@@ -254,7 +255,7 @@ def test_a_late_task_is_overdue_and_gets_a_supervision_notice_due_in_working_day
         services.supervision_reply(actor=world.clerk_a, notice_id=notice.pk, text="再回一次")
     with pytest.raises(ValidationError, match="只能向该任务的牵头单位或责任单位督办"):
         services.supervision_issue(
-            actor=world.supervisor, task_id=work.late.pk, unit_id=world.gov_b.pk, reason="x",
+            actor=world.supervisor, task_id=work.late.pk, unit_ids=[world.gov_b.pk], reason="x",
             requirement="y", reply_workdays=5,
         )  # fmt: skip
 
@@ -322,7 +323,7 @@ def test_a_yearly_task_accepted_as_done_rolls_to_next_year(world):
 def test_reminders_are_sent_once_per_due_date(world):
     work = work_plan(world)
     notice = services.supervision_issue(
-        actor=world.supervisor, task_id=work.late.pk, unit_id=world.gov_a.pk, reason="逾期",
+        actor=world.supervisor, task_id=work.late.pk, unit_ids=[world.gov_a.pk], reason="逾期",
         requirement="回复", reply_workdays=2,
     )  # fmt: skip
     first = services.reminders_send()
@@ -341,7 +342,7 @@ def test_the_daily_tick_sends_the_reminders(world):
 
     work = work_plan(world)
     services.supervision_issue(
-        actor=world.supervisor, task_id=work.late.pk, unit_id=world.gov_a.pk, reason="逾期",
+        actor=world.supervisor, task_id=work.late.pk, unit_ids=[world.gov_a.pk], reason="逾期",
         requirement="回复", reply_workdays=1,
     )  # fmt: skip
     tick = dict(engine.ticks())["plans.reminders"]

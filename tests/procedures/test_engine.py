@@ -12,6 +12,7 @@ import docx
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from fazhi.core.numbering import number_pattern_set
 from fazhi.procedures import documents, engine, services
 from fazhi.procedures.models import Case, CaseEvent
 from fazhi.workdays.services import calendar_day_set
@@ -22,10 +23,10 @@ D = date
 
 
 def test_it_numbers_cases_by_the_units_pattern_per_year(world):
-    services.number_pattern_set(
+    number_pattern_set(
         actor=world.admin,
         unit=world.gov_a,
-        procedure="disclosure",
+        series=engine.case_series("disclosure"),
         pattern="临府公开〔{year}〕{seq}号",
     )
     first = register(world, on=D(2026, 3, 2))
@@ -43,12 +44,12 @@ def test_it_numbers_cases_by_the_units_pattern_per_year(world):
 
 def test_it_refuses_a_number_pattern_without_year_and_sequence(world):
     with pytest.raises(ValidationError, match="year"):
-        services.number_pattern_set(
-            actor=world.admin, unit=world.gov_a, procedure="disclosure", pattern="抚司公开{seq}号"
+        number_pattern_set(
+            actor=world.admin, unit=world.gov_a, series="case:disclosure", pattern="抚司公开{seq}号"
         )
     with pytest.raises(PermissionDenied):
-        services.number_pattern_set(
-            actor=world.clerk_a, unit=world.gov_a, procedure="disclosure",
+        number_pattern_set(
+            actor=world.clerk_a, unit=world.gov_a, series="case:disclosure",
             pattern="抚司公开〔{year}〕{seq}号",
         )  # fmt: skip
 
