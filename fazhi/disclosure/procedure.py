@@ -175,7 +175,7 @@ PROCEDURE = engine.Procedure(
             inputs=(In("items", "需要补正的事项", kind="textarea",
                        help="一次性写明需要补正的全部内容（条例第三十条）"),),
             clock=(Clock(START, CORRECTION_RULE, owed_by=Owed.APPLICANT),),
-            documents=(Document("disclosure.correction", "补正申请告知书"),),
+            documents=(Document("disclosure.correction", "补正申请告知书", number_word="公开补"),),
         ),
         Action(
             "supply", "申请人提交补正", sources=(CORRECTION,), target=RECEIVED,
@@ -216,7 +216,7 @@ PROCEDURE = engine.Procedure(
                     In("approver", "批准人（政府信息公开工作机构负责人）"),
                     In("reason", "延期理由", kind="textarea")),
             clock=(Clock(EXTEND, amount_input="days"),),
-            documents=(Document("disclosure.extension", "延长答复期限告知书"),),
+            documents=(Document("disclosure.extension", "延长答复期限告知书", number_word="公开延"),),
         ),
         Action(
             "reply", "答复", sources=(RECEIVED,), target=REPLIED, style="primary",
@@ -230,7 +230,7 @@ PROCEDURE = engine.Procedure(
             # The reply reaches the applicant only when signed: 承办机构负责人审核, 法制审核
             # (a unit may switch it off: ApprovalSetting), 机关负责人签发.
             approval=(REVIEW, LEGAL, SIGN),
-            documents=(Document("disclosure.reply", "政府信息公开申请答复书",
+            documents=(Document("disclosure.reply", "政府信息公开申请答复书", number_word="公开答",
                                 when=lambda inputs: bool(inputs.get("reply_text"))),),
             requires_document=True,
             requires_document_message=(

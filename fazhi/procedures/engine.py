@@ -98,12 +98,17 @@ class Document:
     """A document an action produces from the .docx template ``template``.
 
     ``when`` decides from the inputs whether it is produced (default: always).
+    ``number_word``: the document is a numbered 法定文书 with its own 文号 series (one per
+    template and unit and year, default pattern ``<unit><number_word>〔<year>〕<seq>号``,
+    set per unit in 编号格式), taken when it is issued; the template shows it as
+    ``{{doc_number}}``.
     """
 
     template: str
     title: str
     for_applicant: bool = True
     when: Callable[[Mapping[str, Any]], bool] | None = None
+    number_word: str = ""
 
 
 @dataclass(frozen=True)
@@ -248,6 +253,14 @@ def register(procedure: Procedure) -> Procedure:
         f"{procedure.name}案号",
         f"{{unit}}{procedure.number_word}〔{{year}}〕{{seq}}号",
     )
+    for action in procedure.actions:
+        for document in action.documents:
+            if document.number_word:
+                numbering.register_series(
+                    numbering.series_for_document(document.template),
+                    f"{document.title}文号",
+                    f"{{unit}}{document.number_word}〔{{year}}〕{{seq}}号",
+                )
     return procedure
 
 

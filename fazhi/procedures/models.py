@@ -172,6 +172,7 @@ class CaseDocument(models.Model):
     )
     kind = models.CharField("类别", max_length=64)
     title = models.CharField("名称", max_length=128)
+    number = models.CharField("文号", max_length=64, blank=True)
     filename = models.CharField("文件名", max_length=255)
     file = models.ForeignKey(
         "core.StoredFile", verbose_name="文件", on_delete=models.PROTECT, related_name="+"

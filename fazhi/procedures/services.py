@@ -379,7 +379,9 @@ def document_context(
 ) -> dict[str, Any]:
     """The values a document template of the case may use."""
     context: dict[str, Any] = {
-        "number": case.number,
+        "doc_number": "",
+        "number": case.number,  # a numbered document shows its own 文号 here
+        "case_number": case.number,
         "unit": case.owner_unit.name,
         "title": case.title,
         "date": event.on,
@@ -407,7 +409,10 @@ def approval_preview(case: Case, approval: CaseApproval, template: str) -> bytes
     if found.when is not None and not found.when(clean):
         raise ValidationError("按拟办内容，该文书不会生成")
     event = CaseEvent(case=case, on=timezone.localdate(), action=spec.code, label=spec.label)
-    return docs.render(template, document_context(case, event, procedure, clean))
+    context = document_context(case, event, procedure, clean)
+    if found.number_word:
+        context["doc_number"] = context["number"] = "（签发时编号）"
+    return docs.render(template, context)
 
 
 def _check_files(uploads: list[Upload]) -> list[Checked]:
@@ -441,13 +446,22 @@ def _documents(
     for spec in action.documents:
         if spec.when is not None and not spec.when(inputs):
             continue
-        data = docs.render(spec.template, document_context(case, event, procedure, inputs))
+        context = document_context(case, event, procedure, inputs)
+        number = ""
+        if spec.number_word:  # a numbered 法定文书: its own 文号 series, taken on issue
+            _, number = numbering.number_take(
+                unit=case.owner_unit, series=numbering.series_for_document(spec.template),
+                year=event.on.year,
+            )  # fmt: skip
+            context["doc_number"] = context["number"] = number
+        data = docs.render(spec.template, context)
         made.append(
             CaseDocument.objects.create(
                 case=case,
                 event=event,
                 kind=spec.template,
                 title=spec.title,
+                number=number,
                 filename=f"{case.number or case.pk}-{spec.title}.docx",
                 file=file_store(data=data, kind="docx", content_type=docs.DOCX),
                 source=DocumentSource.GENERATED,
