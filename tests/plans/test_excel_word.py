@@ -200,7 +200,7 @@ def test_the_word_summary_lists_chapters_and_each_tasks_progress(world):
     document = docx.Document(io.BytesIO(response.content))
     text = "\n".join(p.text for p in document.paragraphs)
     assert "（一）督察" in text
-    assert "1. 开展行政执法案卷评查" in text
+    assert "1.开展行政执法案卷评查" in text  # GB/T 9704: "1." then the text
     assert "进展情况：【临川区人民政府】临川评查 12 卷" in text
     assert "状态：逾期" in text
     other = client_for(world.clerk_b).get(f"/plans/ledger/{work.plan.pk}/summary.docx")
