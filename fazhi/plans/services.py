@@ -233,7 +233,11 @@ def plan_draft_update_task(
     text = " ".join(check_plain(text, "任务内容").split())
     if not text:
         raise ValidationError("任务内容不能为空")
-    for raw, label in ((lead_units, "牵头单位"), (responsible_units, "责任单位"), (deadline, "完成时限")):
+    for raw, label in (
+        (lead_units, "牵头单位"),
+        (responsible_units, "责任单位"),
+        (deadline, "完成时限"),
+    ):
         check_plain(raw, label)
     lead = _names(lead_units, "牵头单位")
     responsible = _names(responsible_units, "责任单位")
