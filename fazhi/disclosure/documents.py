@@ -12,9 +12,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
-from fazhi.core.models import DivisionLevel, Organisation, OrgKind
+from fazhi.core.models import Division, DivisionLevel, Organisation, OrgKind
 from fazhi.core.officialdoc import OfficialDocument
 from fazhi.disclosure.models import ReplyType
 
@@ -143,9 +142,9 @@ def review_body(unit: Organisation) -> str:
     return "上一级人民政府"
 
 
-def _city(unit: Organisation) -> Any:
-    division = unit.division
-    while division is not None and division.level not in (DivisionLevel.CITY,):
+def _city(unit: Organisation) -> Division | None:
+    division: Division | None = unit.division
+    while division is not None and division.level != DivisionLevel.CITY:
         division = division.parent
     return division
 
