@@ -27,9 +27,10 @@ HIDDEN = (".topbar", ".sidenav", ".breadcrumbs", "[data-print]", "form", "button
 
 
 def _visible(page, selector: str) -> list[bool]:
-    return page.eval_on_selector_all(
+    shown: list[bool] = page.eval_on_selector_all(
         selector, "els => els.map(e => getComputedStyle(e).display !== 'none' && !!e.offsetParent)"
     )
+    return shown
 
 
 def _print_view(page, name: str) -> Path:

@@ -30,7 +30,7 @@ from tests.plans.work import report, work_plan
 MM = 36000  # EMU
 
 
-def _mm(length) -> float:
+def _mm(length: int) -> float:
     return length / MM
 
 
