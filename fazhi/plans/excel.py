@@ -166,10 +166,11 @@ def _key(value: Any) -> str:
     return normalise(_text(value)).strip()
 
 
-def _bounded(ws: Any, name: str, *, min_row: int = 1) -> Iterator[tuple[Any, ...]]:
+def _bounded(ws: Any, name: str, *, min_row: int = 1, groups: int = 0) -> Iterator[tuple[Any, ...]]:
     """The sheet's rows (first ``len(HEADER)`` cells), refusing one too large to be ours:
-    by the size the sheet declares, and by the rows actually met."""
-    limit = MAX_ROWS + MAX_GROUP_ROWS + FIRST_ROW
+    by the size the sheet declares, and by the rows actually met (``groups`` chapter and
+    measure rows come on top of the tasks)."""
+    limit = MAX_ROWS + min(groups, MAX_GROUP_ROWS) + FIRST_ROW
     rows, columns = ws.max_row or 0, ws.max_column or 0
     if rows > limit or columns > MAX_COLUMNS:
         raise ValidationError(
@@ -230,7 +231,8 @@ def _read_sheets(wb: Any, plan: Plan) -> LedgerSheet:
     first, groups = _layout(meta)
     name = wb.sheetnames[0]
     rows = []
-    for line, values in enumerate(_bounded(wb[name], name, min_row=first), first):
+    sheet = _bounded(wb[name], name, min_row=first, groups=len(groups))
+    for line, values in enumerate(sheet, first):
         if line in groups:
             continue  # a chapter or measure row, not a task
         cells = list(values) + [None] * len(HEADER)
@@ -254,7 +256,7 @@ def _layout(meta: dict[str, str]) -> tuple[int, set[int]]:
         lines = {int(n) for n in groups.split(",") if n.strip()}
     except ValueError as exc:
         raise ValidationError("台账的校验信息被修改过：请重新导出台账后再填写") from exc
-    if not 1 <= start <= FIRST_ROW or any(n < start for n in lines):
+    if not 1 <= start <= FIRST_ROW or len(lines) > MAX_GROUP_ROWS or any(n < start for n in lines):
         raise ValidationError("台账的校验信息被修改过：请重新导出台账后再填写")
     return start, lines
 
