@@ -19,6 +19,7 @@ from fazhi.core.models import Organisation, Permission, User
 from fazhi.core.services import _require
 from fazhi.core.text import compact, control_message, normalise, tidy
 from fazhi.core.validators import validate_phone, validate_ric, validate_uscc
+from fazhi.disclosure import documents
 from fazhi.disclosure import procedure as proc
 from fazhi.disclosure.models import (
     ApplicantType,
@@ -561,6 +562,7 @@ def document_context(case: Case, event: CaseEvent, inputs: dict[str, Any]) -> di
     }
     if event.action == "reply":
         context["reply_type_label"] = ReplyType(inputs["reply_type"]).label
+        context["remedy"] = documents.remedy(case.owner_unit, inputs["reply_type"])
     if event.action == "extend":
         context["days"] = inputs.get("days", "")
     return context

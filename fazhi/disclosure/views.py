@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from fazhi.core.exports import issuing_unit
 from fazhi.core.models import User
 from fazhi.core.params import int_param
 from fazhi.core.uploads import gated
@@ -61,7 +62,9 @@ def request_list(request: HttpRequest) -> HttpResponse:
     )
     rows = selectors.open_cases(user, filters)
     if request.GET.get("format") == "xlsx":
-        return _xlsx(exports.office_list_xlsx(rows[:10000]), "依申请公开办理中.xlsx")
+        return _xlsx(
+            exports.office_list_xlsx(rows[:10000], unit=issuing_unit(user)), "依申请公开办理中.xlsx"
+        )
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
     cal = current_calendar()
     # Plain values per row: the page renders 50 rows with their explanations, and every
@@ -258,7 +261,10 @@ def figures(request: HttpRequest) -> HttpResponse:
     unit_id = int_param(request.GET.get("unit"))
     table = selectors.annual_table(user=user, year=year, unit_id=unit_id)
     if request.GET.get("format") == "xlsx":
-        return _xlsx(exports.annual_table_xlsx(table), f"{year}年政府信息公开申请情况.xlsx")
+        return _xlsx(
+            exports.annual_table_xlsx(table, unit=issuing_unit(user)),
+            f"{year}年政府信息公开申请情况.xlsx",
+        )
     return render(
         request,
         "disclosure/figures.html",

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from fazhi.core import uploads
-from fazhi.core.exports import XLSX
+from fazhi.core.exports import XLSX, issuing_unit
 from fazhi.core.models import Organisation, Permission, User
 from fazhi.core.params import int_param
 from fazhi.core.scoping import get_visible_or_404
@@ -371,7 +371,9 @@ def assessment_export(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     scheme = selectors.scheme_for(user, pk)
     today = timezone.localdate()
-    data = excel.ranking_xlsx(scheme, selectors.rankings_for(user, scheme), today)
+    data = excel.ranking_xlsx(
+        scheme, selectors.rankings_for(user, scheme), today, unit=issuing_unit(user)
+    )
     response = HttpResponse(data, content_type=XLSX)
     response["Content-Disposition"] = _attachment(f"{scheme.title}得分与排名_{today:%Y%m%d}.xlsx")
     return response

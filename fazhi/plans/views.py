@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from fazhi.core import uploads
-from fazhi.core.exports import XLSX
+from fazhi.core.exports import XLSX, issuing_unit
 from fazhi.core.forms import posted
 from fazhi.core.models import Organisation, Permission, User
 from fazhi.core.params import int_param
@@ -412,7 +412,7 @@ def plan_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     user = _user(request)
     if fmt == "xlsx":
         rows = selectors.export_rows(user, plan, period)
-        data = excel.write_ledger(plan, period, rows, user.unit_id)
+        data = excel.write_ledger(plan, period, rows, user.unit_id, unit=issuing_unit(user))
         name, kind = f"{plan.title}任务分工台账（{period.label}）.xlsx", XLSX
     else:
         rows = selectors.export_rows(user, plan, period, editable=False)

@@ -44,11 +44,14 @@ def test_the_list_exports_to_excel(world, request_a):
     response = client_for(world.clerk_a).get("/disclosure/?format=xlsx")
     sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
     rows = list(sheet.iter_rows(values_only=True))
-    assert rows[0][0] == "案号"
-    assert rows[1][2] == "孙丽"
-    assert rows[1][7] == "2026-10-30"
+    assert rows[0][0] == "办理中的申请"
+    assert rows[1][0].startswith("制表单位：临川区人民政府")
+    assert rows[2][0] == "案号"
+    assert rows[3][2] == "孙丽"
+    assert rows[3][7] == "2026-10-30"
+    assert sheet.print_title_rows == "$1:$3"
     empty = client_for(world.clerk_b).get("/disclosure/?format=xlsx")
-    assert len(list(openpyxl.load_workbook(io.BytesIO(empty.content)).active.iter_rows())) == 1
+    assert len(list(openpyxl.load_workbook(io.BytesIO(empty.content)).active.iter_rows())) == 3
 
 
 def test_detail_timeline_and_documents_follow_the_scope(world, request_a):
