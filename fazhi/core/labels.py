@@ -14,9 +14,13 @@ ACTIONS = {
     "organisation.create": "新增单位", "organisation.update": "修改单位",
     "organisation.delete": "删除单位", "org_group.set": "设置单位组", "role.create": "新增角色",
     "user.create": "新增用户", "user.update": "修改用户", "user.password_reset": "重置用户密码",
+    "notification.read": "通知标为已读",
 }  # fmt: skip
 
-FIELDS = {"known_user": "账号存在", "parent": "上级", "division": "所在区划"}
+FIELDS = {
+    "known_user": "账号存在", "parent": "上级", "division": "所在区划", "count": "条数",
+    "all": "全部标为已读",
+}  # fmt: skip
 
 _ADMIN_OPS = {"create": "新增", "update": "修改", "delete": "删除"}
 

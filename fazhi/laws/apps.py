@@ -28,9 +28,9 @@ class LawsConfig(AppConfig):
                 allowed=lambda u: u.has_fazhi_perm(Permission.LEGAL_REVIEW),
             )
         )
-        from fazhi.procedures import engine
+        from fazhi.core import jobs
 
-        engine.register_tick("laws.normative_expire", _expire_normative_documents)
+        jobs.register("laws.normative_expire", "规范性文件有效期届满", _expire_normative_documents)
         nav.register_public(
             nav.PublicLink(
                 "法规查询",
@@ -49,5 +49,5 @@ def _expire_normative_documents(today: date) -> str:
     try:
         expired = normative_expire_due(actor=None, today=today)
     except ValidationError as exc:  # a date the job refuses: said, and the other jobs run
-        return "未处理规范性文件有效期：" + " ".join(exc.messages)
-    return f"有效期届满标为失效的规范性文件 {len(expired)} 件"
+        return "未处理：" + " ".join(exc.messages)
+    return f"标为失效 {len(expired)} 件"

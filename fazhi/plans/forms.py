@@ -106,8 +106,3 @@ class SuperviseForm(PeriodForm):
 
 class ReplyForm(Form):
     text = _text("回复内容")
-
-
-class NotificationReadForm(Form):
-    id = IdField(label="通知", required=False)
-    next = _text("返回页面", max_length=2000)

@@ -16,7 +16,7 @@ from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from fazhi.core import audit, dates
+from fazhi.core import audit, dates, notifications
 from fazhi.core.models import Permission, User
 from fazhi.core.services import _require
 from fazhi.core.text import check_plain, tidy
@@ -28,7 +28,6 @@ from fazhi.plans.models import (
     Evidence,
     LedgerImport,
     Measure,
-    Notification,
     Plan,
     PlanDraft,
     ProgressReport,
@@ -233,7 +232,11 @@ def plan_draft_update_task(
     text = " ".join(check_plain(text, "任务内容").split())
     if not text:
         raise ValidationError("任务内容不能为空")
-    for raw, label in ((lead_units, "牵头单位"), (responsible_units, "责任单位"), (deadline, "完成时限")):
+    for raw, label in (
+        (lead_units, "牵头单位"),
+        (responsible_units, "责任单位"),
+        (deadline, "完成时限"),
+    ):
         check_plain(raw, label)
     lead = _names(lead_units, "牵头单位")
     responsible = _names(responsible_units, "责任单位")
@@ -457,7 +460,7 @@ def plan_import_confirm(*, actor: User, draft_id: int) -> Plan:
         locked.delete()
         url = reverse("plans:mine")
         for unit_id, count in new_tasks.items():
-            notify_units(
+            notifications.notify_units(
                 [unit_id], kind="task",
                 text=f"《{plan.title}》已导入，本单位牵头或参与 {count} 项任务", url=url,
             )  # fmt: skip
@@ -602,7 +605,7 @@ def task_assign(
         after = {"lead": task.lead_names, "responsible": task.responsible_names}
         audit.record(action="task.assign", actor=actor, obj=task, before=before, after=after)
         added = {*lead_ids, *resp_ids} - before_lead - before_resp
-        notify_units(
+        notifications.notify_units(
             sorted(added), kind="task", url=reverse("plans:task", args=[task.pk]),
             text=f"新任务：{task.code} {task.text[:40]}（《{task.plan.title}》）",
         )  # fmt: skip
@@ -699,11 +702,14 @@ def progress_report_submit(
                 "removed": [{"name": e.name, "sha256": e.sha256} for e in removed],
             },
         )  # fmt: skip
-        if current is not None and current.state == ReviewState.RETURNED:
-            notify_units(
-                sorted(lead - {unit.pk}), kind="report", url=reverse("plans:task", args=[task.pk]),
-                text=f"{unit.display_name}已修改退回的进展：{task.code}（{period.label}）",
-            )  # fmt: skip
+        # The lead unit consolidates its units' reports: it hears of each one (and of each
+        # correction), whoever of its responsible units sent it.
+        corrected = current is not None and current.state == ReviewState.RETURNED
+        what = "已修改退回的进展" if corrected else ("更新了进展" if current else "报送了进展")
+        notifications.notify_units(
+            sorted(lead - {unit.pk}), kind="report", url=reverse("plans:task", args=[task.pk]),
+            text=f"{unit.display_name}{what}：{task.code}（{period.label}），请汇总",
+        )  # fmt: skip
     return report
 
 
@@ -796,7 +802,7 @@ def consolidation_submit(
                 "self_state": self_state, "text": text, "reports": [r.pk for r in reports],
             },
         )  # fmt: skip
-        notify_supervisors(
+        _notify_supervisors(
             task.plan, kind="report", url=reverse("plans:task", args=[task.pk]),
             text=f"{unit.display_name}报送了汇总进展：{task.code}（{period.label}），请审核",
         )  # fmt: skip
@@ -865,13 +871,17 @@ def consolidation_decide(
         url = reverse("plans:task", args=[task.pk])
         if accept:
             text = f"汇总进展已审核通过：{task.code}（{consolidation.period_key}）"
-            notify_units(sorted(_unit_ids(task)[0]), kind="accept", text=text, url=url)
+            notifications.notify_units(
+                sorted(_unit_ids(task)[0]), kind="accept", text=text, url=url
+            )
         else:
             text = (
                 f"汇总进展被退回待改：{task.code}（{consolidation.period_key}），"
                 f"意见：{comment[:80]}"
             )
-            notify_units([consolidation.owner_unit_id], kind="return", text=text, url=url)
+            notifications.notify_units(
+                [consolidation.owner_unit_id], kind="return", text=text, url=url
+            )
     return consolidation
 
 
@@ -919,7 +929,7 @@ def progress_report_return(*, actor: User, report_id: int, comment: str) -> Prog
                 "unit": report.owner_unit.display_name, "period": report.period_key,
             },
         )  # fmt: skip
-        notify_units(
+        notifications.notify_units(
             [report.owner_unit_id], kind="return", url=reverse("plans:task", args=[task.pk]),
             text=f"本单位进展被退回待改：{task.code}（{report.period_key}），意见：{comment[:80]}",
         )  # fmt: skip
@@ -967,7 +977,7 @@ def supervision_issue(
                 "reply_due_on": due,
             },
         )  # fmt: skip
-        notify_units(
+        notifications.notify_units(
             [unit.pk], kind="supervise", url=reverse("plans:notice", args=[notice.pk]),
             text=f"{notice.number}：{task.code} {reason[:40]}，请于 {due.isoformat()} 前回复",
         )  # fmt: skip
@@ -994,7 +1004,7 @@ def supervision_reply(*, actor: User, notice_id: int, text: str) -> SupervisionN
         notice.save(update_fields=["reply_text", "replied_by", "replied_at"])
         audit.record(action="supervision.reply", actor=actor, obj=notice, after={"text": text})
         if notice.created_by is not None:
-            notify_users(
+            notifications.notify_users(
                 [notice.created_by], kind="reply", url=reverse("plans:notice", args=[notice.pk]),
                 text=f"{notice.owner_unit.display_name}已回复{notice.number}",
             )  # fmt: skip
@@ -1031,37 +1041,7 @@ def recompute_notice_due_dates(first_day: date, last_day: date) -> int:
 # --- notifications ------------------------------------------------------------------
 
 
-def notify_users(users: Any, *, kind: str, text: str, url: str = "", key: str = "") -> int:
-    """Create one notification per user (skipping a reminder already sent under ``key``)."""
-    users = list(users)
-    if key:
-        sent = set(
-            Notification.objects.filter(recipient__in=users, dedupe_key=key).values_list(
-                "recipient_id", flat=True
-            )
-        )
-        users = [u for u in users if u.pk not in sent]
-    Notification.objects.bulk_create(
-        [
-            Notification(recipient=u, kind=kind, text=text[:500], url=url, dedupe_key=key)
-            for u in users
-        ]
-    )
-    return len(users)
-
-
-def notify_units(unit_ids: list[int], *, kind: str, text: str, url: str = "", key: str = "") -> int:
-    """Notify the staff of these units who report progress."""
-    if not unit_ids:
-        return 0
-    users = User.objects.filter(unit_id__in=unit_ids, is_active=True).prefetch_related("roles")
-    return notify_users(
-        [u for u in users if u.has_fazhi_perm(Permission.REPORT)],
-        kind=kind, text=text, url=url, key=key,
-    )  # fmt: skip
-
-
-def notify_supervisors(plan: Plan, *, kind: str, text: str, url: str = "") -> int:
+def _notify_supervisors(plan: Plan, *, kind: str, text: str, url: str = "") -> int:
     """Notify the plan's importer and the supervisors of the unit owning it."""
     users = User.objects.filter(unit_id=plan.owner_unit_id, is_active=True).prefetch_related(
         "roles"
@@ -1069,16 +1049,7 @@ def notify_supervisors(plan: Plan, *, kind: str, text: str, url: str = "") -> in
     chosen = {u.pk: u for u in users if u.has_fazhi_perm(Permission.SUPERVISE)}
     if plan.created_by is not None and plan.created_by.is_active:
         chosen.setdefault(plan.created_by.pk, plan.created_by)
-    return notify_users(chosen.values(), kind=kind, text=text, url=url)
-
-
-def notification_mark_read(*, actor: User, ids: list[int] | None = None) -> int:
-    """Mark the actor's notifications read (all unread ones when ``ids`` is None)."""
-    with transaction.atomic():
-        rows = Notification.objects.visible_to(actor).filter(read_at__isnull=True)
-        if ids is not None:
-            rows = rows.filter(pk__in=ids)
-        return rows.update(read_at=timezone.now())
+    return notifications.notify_users(chosen.values(), kind=kind, text=text, url=url)
 
 
 def reminders_send(*, today: date | None = None) -> int:
@@ -1103,7 +1074,7 @@ def reminders_send(*, today: date | None = None) -> int:
             ):
                 continue
             lead, responsible = _unit_ids(task)
-            sent += notify_units(
+            sent += notifications.notify_units(
                 sorted(lead | responsible), kind="due", url=reverse("plans:task", args=[task.pk]),
                 text=f"任务临期：{task.code} {task.text[:30]}，{task.due_on.isoformat()} 到期",
                 key=f"task-due:{task.pk}:{task.due_on.isoformat()}",
@@ -1116,7 +1087,7 @@ def reminders_send(*, today: date | None = None) -> int:
                 DeadlineState.DUE_SOON
             ):
                 continue
-            sent += notify_units(
+            sent += notifications.notify_units(
                 [notice.owner_unit_id], kind="due",
                 url=reverse("plans:notice", args=[notice.pk]),
                 text=f"{notice.number}将于 {notice.reply_due_on.isoformat()} 到期，请及时回复",
@@ -1202,10 +1173,6 @@ __all__ = [
     "ledger_import_confirm",
     "ledger_import_discard",
     "ledger_import_prepare",
-    "notification_mark_read",
-    "notify_supervisors",
-    "notify_units",
-    "notify_users",
     "plan_draft_choose_unit",
     "plan_draft_create",
     "plan_draft_discard",
