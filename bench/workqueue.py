@@ -63,6 +63,16 @@ def main() -> None:
     from fazhi.procedures.models import Case
 
     print(f"open cases: {Case.objects.filter(is_open=True).count()}")
+
+    def round_trips() -> None:
+        with connection.cursor() as cursor:
+            for _ in range(14):  # as many statements as the clerk's first page runs
+                cursor.execute("SELECT 1")
+                cursor.fetchone()
+
+    # The machine's own speed, to read the figures below against (a shared, loaded box
+    # shows it here first).
+    _time("(baseline: 14 × SELECT 1)", args.repeat, round_trips)
     clerk = User.objects.get(username="bench_city_clerk")
     supervisor = User.objects.get(username="bench_supervisor")
     in_scope = Case.objects.visible_to(clerk).filter(is_open=True).count()

@@ -20,5 +20,11 @@ def shell(request: HttpRequest) -> dict[str, Any]:
         # The top bar: unread notifications and what waits (lazy: a page that does not show
         # the bar, such as a download, counts nothing).
         "notification_count": (lambda: notifications.unread_count(user)) if signed_in else 0,
-        "queue_count": (lambda: workqueue.total(user)) if signed_in else 0,
+        "queue_count": (lambda: _queue_total(request)) if signed_in else 0,
     }
+
+
+def _queue_total(request: HttpRequest) -> int:
+    # The home and queue pages have counted already (core.views._queue_counts).
+    known = getattr(request, "queue_total", None)
+    return int(known) if known is not None else workqueue.total(request.user)

@@ -34,17 +34,24 @@ def home(request: HttpRequest) -> HttpResponse:
         "core/home.html",
         {
             "counts": selectors.home_counts(request.user),
-            "queue": workqueue.counts(request.user),
+            "queue": _queue_counts(request),
             "breadcrumbs": [],
         },
     )
+
+
+def _queue_counts(request: HttpRequest) -> list[workqueue.Count]:
+    """The user's queue counts, read once per request (the page and its top bar)."""
+    counts = workqueue.counts(request.user)
+    request.queue_total = sum(c.value for c in counts)  # type: ignore[attr-defined]
+    return counts
 
 
 @require_GET
 def queue(request: HttpRequest) -> HttpResponse:
     """我的待办: what waits for the user across the modules, filtered by module and kind."""
     user = request.user
-    counts = workqueue.counts(user)
+    counts = _queue_counts(request)
     form = QueueFilterForm(request.GET or None, counts=counts)
     error = ""
     if request.GET and not form.is_valid():
@@ -56,7 +63,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     data = form.cleaned_data if form.is_bound and not error else {}
     page = workqueue.page(
         user, module=data.get("module") or "", kind=data.get("kind") or "",
-        number=data.get("page") or 1,
+        number=data.get("page") or 1, known=counts,
     )  # fmt: skip
     if error:
         page = workqueue.Page([], 1, 1, 0, False, counts)

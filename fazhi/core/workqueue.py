@@ -128,11 +128,18 @@ def _kind(code: str) -> tuple[Provider, Kind] | None:
 
 
 def page(
-    user: Any, *, module: str = "", kind: str = "", number: int = 1, size: int = PAGE_SIZE
+    user: Any,
+    *,
+    module: str = "",
+    kind: str = "",
+    number: int = 1,
+    size: int = PAGE_SIZE,
+    known: list[Count] | None = None,
 ) -> Page:
     """One page of the user's queue, filtered by module and/or kind (codes; unknown codes
-    select nothing: the page's form refuses them before this is called)."""
-    all_counts = counts(user)
+    select nothing: the page's form refuses them before this is called). ``known``: the
+    counts the caller already read in this request."""
+    all_counts = counts(user) if known is None else known
     chosen = [
         c for c in all_counts if (not module or c.module == module) and (not kind or c.kind == kind)
     ]
