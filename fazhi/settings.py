@@ -133,7 +133,6 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "fazhi.core.context_processors.shell",
-                "fazhi.plans.context_processors.notifications",
             ],
         },
     },

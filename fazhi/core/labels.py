@@ -15,10 +15,12 @@ ACTIONS = {
     "organisation.delete": "删除单位", "org_group.set": "设置单位组", "role.create": "新增角色",
     "user.create": "新增用户", "user.update": "修改用户", "user.password_reset": "重置用户密码",
     "numbering.pattern_set": "设置编号格式", "numbering.pattern_clear": "删除编号格式",
+    "notification.read": "通知标为已读",
 }  # fmt: skip
 
 FIELDS = {
-    "known_user": "账号存在", "parent": "上级", "division": "所在区划", "series": "编号序列",
+    "known_user": "账号存在", "parent": "上级", "division": "所在区划", "series": "编号序列", "count": "条数",
+    "all": "全部标为已读",
 }  # fmt: skip
 
 _ADMIN_OPS = {"create": "新增", "update": "修改", "delete": "删除"}

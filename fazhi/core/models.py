@@ -454,3 +454,48 @@ class NumberPattern(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit or '默认'} {self.series}: {self.pattern}"
+
+
+class NotificationQuerySet(models.QuerySet["Notification"]):
+    def visible_to(self, user: Any) -> NotificationQuerySet:
+        """A notification is its recipient's alone (no data scope widens this)."""
+        if user is None or not user.is_authenticated:
+            return self.none()
+        return self.filter(recipient=user)
+
+
+class Notification(models.Model):
+    """站内通知 for one person: what happened, where to look (a path on this site), read or
+    not. Written by fazhi.core.notifications only; every module calls that service."""
+
+    recipient = models.ForeignKey(
+        User, verbose_name="接收人", on_delete=models.CASCADE, related_name="notifications"
+    )
+    kind = models.CharField("类型", max_length=32)
+    text = models.CharField("内容", max_length=500)
+    url = models.CharField("链接", max_length=255, blank=True)
+    created_at = models.DateTimeField("时间", auto_now_add=True)
+    read_at = models.DateTimeField("已读时间", null=True, blank=True)
+    # Reminders carry a key so that a daily run sends each one once.
+    dedupe_key = models.CharField("去重键", max_length=64, blank=True)
+
+    objects = NotificationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "通知"
+        verbose_name_plural = "通知"
+        ordering: ClassVar[list[str]] = ["-created_at", "-pk"]
+        indexes: ClassVar[list[models.Index]] = [
+            models.Index(fields=["recipient", "read_at"], name="notification_unread"),
+            models.Index(fields=["recipient", "-created_at"], name="notification_recent"),
+        ]
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.UniqueConstraint(
+                fields=["recipient", "dedupe_key"],
+                condition=~models.Q(dedupe_key=""),
+                name="notification_once",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.text[:40]

@@ -59,6 +59,7 @@ def request_list(request: HttpRequest) -> HttpResponse:
         channel=request.GET.get("channel", ""),
         deadline=request.GET.get("deadline", ""),
         q=request.GET.get("q", "")[:64],
+        mine=request.GET.get("mine") == "1",
     )
     rows = selectors.open_cases(user, filters)
     if request.GET.get("format") == "xlsx":

@@ -39,13 +39,13 @@ class LawsConfig(AppConfig):
         )
         from django.db.models.signals import post_migrate
 
+        from fazhi.core import jobs
         from fazhi.laws.services import recompute_filing_due_dates
-        from fazhi.procedures import engine
         from fazhi.workdays.registry import register_due_recomputer
 
         post_migrate.connect(_seed_filing_rule, sender=self)
         register_due_recomputer("laws.filing", recompute_filing_due_dates)
-        engine.register_tick("laws.normative_expire", _expire_normative_documents)
+        jobs.register("laws.normative_expire", "规范性文件有效期届满", _expire_normative_documents)
         nav.register_public(
             nav.PublicLink(
                 "法规查询",
@@ -89,5 +89,5 @@ def _expire_normative_documents(today: date) -> str:
     try:
         expired = normative_expire_due(actor=None, today=today)
     except ValidationError as exc:  # a date the job refuses: said, and the other jobs run
-        return "未处理规范性文件有效期：" + " ".join(exc.messages)
-    return f"有效期届满标为失效的规范性文件 {len(expired)} 件"
+        return "未处理：" + " ".join(exc.messages)
+    return f"标为失效 {len(expired)} 件"

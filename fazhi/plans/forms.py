@@ -120,8 +120,3 @@ class NoticeDecisionForm(Form):
     requirement = _text("督办要求")
     reply_workdays = forms.IntegerField(label="回复时限（工作日）", required=False, min_value=0,
                                         max_value=1000)  # fmt: skip
-
-
-class NotificationReadForm(Form):
-    id = IdField(label="通知", required=False)
-    next = _text("返回页面", max_length=2000)

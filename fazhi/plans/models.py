@@ -1,7 +1,7 @@
 """Plans and their task ledger: 方案 → 章 → 措施 → 任务 (lead/responsible units, due date),
 targets (指标), the original file, the import draft kept until a person confirms it, and the
 work on the ledger: progress reports (进展) with evidence, the lead unit's consolidated report
-(汇总) and the supervisor's decision, 督办单, in-app notifications and Excel re-imports."""
+(汇总) and the supervisor's decision, 督办单 and Excel re-imports."""
 
 from __future__ import annotations
 
@@ -588,49 +588,6 @@ class SupervisionRecipient(ScopedModel):
 
     def __str__(self) -> str:
         return f"{self.notice} → {self.owner_unit}"
-
-
-class NotificationQuerySet(models.QuerySet["Notification"]):
-    def visible_to(self, user: Any) -> NotificationQuerySet:
-        """A notification is its recipient's alone."""
-        if user is None or not user.is_authenticated:
-            return self.none()
-        return self.filter(recipient=user)
-
-
-class Notification(models.Model):
-    """站内通知: new tasks, returns, 督办, approaching deadlines."""
-
-    recipient = models.ForeignKey(
-        "core.User", on_delete=models.CASCADE, related_name="plan_notifications"
-    )
-    kind = models.CharField("类型", max_length=16)
-    text = models.CharField("内容", max_length=500)
-    url = models.CharField("链接", max_length=255, blank=True)
-    created_at = models.DateTimeField("时间", auto_now_add=True)
-    read_at = models.DateTimeField("已读时间", null=True, blank=True)
-    # Reminders carry a key so that a daily run sends each one once.
-    dedupe_key = models.CharField(max_length=64, blank=True)
-
-    objects = NotificationQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = "通知"
-        verbose_name_plural = "通知"
-        ordering: ClassVar[list[str]] = ["-created_at", "-pk"]
-        indexes: ClassVar[list[models.Index]] = [
-            models.Index(fields=["recipient", "read_at"], name="plans_notification_unread"),
-        ]
-        constraints: ClassVar[list[models.BaseConstraint]] = [
-            models.UniqueConstraint(
-                fields=["recipient", "dedupe_key"],
-                condition=~Q(dedupe_key=""),
-                name="plans_notification_once",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return self.text[:40]
 
 
 class LedgerImportQuerySet(models.QuerySet["LedgerImport"]):

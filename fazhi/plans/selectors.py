@@ -21,7 +21,6 @@ from fazhi.plans.models import (
     Evidence,
     Measure,
     NoticeOutcome,
-    Notification,
     Plan,
     PlanDraft,
     ProgressReport,
@@ -349,8 +348,11 @@ class TaskFacts:
         return None  # status is given returned/reported explicitly
 
 
-def my_task_facts(user: Any, *, q: str = "", status: str = "") -> list[TaskFacts]:
-    """我的任务 in order: urgent (逾期, 退回待改, 临期) first, then by due date."""
+def my_task_facts(
+    user: Any, *, q: str = "", status: str = "", mine: bool = False
+) -> list[TaskFacts]:
+    """我的任务 in order: urgent (逾期, 退回待改, 临期) first, then by due date; ``mine``: only
+    the tasks in the user's work queue (to report or to consolidate)."""
     unit = getattr(user, "unit", None)
     if unit is None:
         return []
@@ -388,6 +390,11 @@ def my_task_facts(user: Any, *, q: str = "", status: str = "") -> list[TaskFacts
         facts.append(fact)
     if status:
         facts = [f for f in facts if f.status == status]
+    if mine:
+        from fazhi.plans.queue import pending_task_ids
+
+        pending = pending_task_ids(user)
+        facts = [f for f in facts if f.pk in pending]
     urgent = {Status.OVERDUE: 0, Status.RETURNED: 1, Status.DUE_SOON: 2}
     facts.sort(key=lambda f: (urgent.get(f.status, 3), f.due_on is None, f.due_on or date.max))
     return facts
@@ -481,12 +488,6 @@ def count_open_notices(user: Any) -> int | None:
     if not user.has_fazhi_perm(Permission.SUPERVISE):
         rows = rows.filter(owner_unit_id=getattr(user, "unit_id", None), replied_at__isnull=True)
     return int(rows.count())
-
-
-def count_unread(user: Any) -> int | None:
-    if not user.is_authenticated:
-        return None
-    return int(Notification.objects.visible_to(user).filter(read_at__isnull=True).count())
 
 
 @dataclass

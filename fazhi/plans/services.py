@@ -16,7 +16,7 @@ from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from fazhi.core import audit, dates, numbering, uploads
+from fazhi.core import audit, dates, notifications, numbering, uploads
 from fazhi.core.models import Organisation, Permission, User
 from fazhi.core.services import _require
 from fazhi.core.text import check_plain, tidy
@@ -30,7 +30,6 @@ from fazhi.plans.models import (
     LedgerImport,
     Measure,
     NoticeOutcome,
-    Notification,
     Plan,
     PlanDraft,
     ProgressReport,
@@ -465,7 +464,7 @@ def plan_import_confirm(*, actor: User, draft_id: int) -> Plan:
         locked.delete()
         url = reverse("plans:mine")
         for unit_id, count in new_tasks.items():
-            notify_units(
+            notifications.notify_units(
                 [unit_id], kind="task",
                 text=f"《{plan.title}》已导入，本单位牵头或参与 {count} 项任务", url=url,
             )  # fmt: skip
@@ -609,7 +608,7 @@ def task_assign(
         after = {"lead": task.lead_names, "responsible": task.responsible_names}
         audit.record(action="task.assign", actor=actor, obj=task, before=before, after=after)
         added = {*lead_ids, *resp_ids} - before_lead - before_resp
-        notify_units(
+        notifications.notify_units(
             sorted(added), kind="task", url=reverse("plans:task", args=[task.pk]),
             text=f"新任务：{task.code} {task.text[:40]}（《{task.plan.title}》）",
         )  # fmt: skip
@@ -708,11 +707,14 @@ def progress_report_submit(
                 "removed": [{"name": e.name, "sha256": e.file.sha256} for e in removed],
             },
         )  # fmt: skip
-        if current is not None and current.state == ReviewState.RETURNED:
-            notify_units(
-                sorted(lead - {unit.pk}), kind="report", url=reverse("plans:task", args=[task.pk]),
-                text=f"{unit.display_name}已修改退回的进展：{task.code}（{period.label}）",
-            )  # fmt: skip
+        # The lead unit consolidates its units' reports: it hears of each one (and of each
+        # correction), whoever of its responsible units sent it.
+        corrected = current is not None and current.state == ReviewState.RETURNED
+        what = "已修改退回的进展" if corrected else ("更新了进展" if current else "报送了进展")
+        notifications.notify_units(
+            sorted(lead - {unit.pk}), kind="report", url=reverse("plans:task", args=[task.pk]),
+            text=f"{unit.display_name}{what}：{task.code}（{period.label}），请汇总",
+        )  # fmt: skip
     return report
 
 
@@ -803,7 +805,7 @@ def consolidation_submit(
                 "self_state": self_state, "text": text, "reports": [r.pk for r in reports],
             },
         )  # fmt: skip
-        notify_supervisors(
+        _notify_supervisors(
             task.plan, kind="report", url=reverse("plans:task", args=[task.pk]),
             text=f"{unit.display_name}报送了汇总进展：{task.code}（{period.label}），请审核",
         )  # fmt: skip
@@ -872,13 +874,17 @@ def consolidation_decide(
         url = reverse("plans:task", args=[task.pk])
         if accept:
             text = f"汇总进展已审核通过：{task.code}（{consolidation.period_key}）"
-            notify_units(sorted(_unit_ids(task)[0]), kind="accept", text=text, url=url)
+            notifications.notify_units(
+                sorted(_unit_ids(task)[0]), kind="accept", text=text, url=url
+            )
         else:
             text = (
                 f"汇总进展被退回待改：{task.code}（{consolidation.period_key}），"
                 f"意见：{comment[:80]}"
             )
-            notify_units([consolidation.owner_unit_id], kind="return", text=text, url=url)
+            notifications.notify_units(
+                [consolidation.owner_unit_id], kind="return", text=text, url=url
+            )
     return consolidation
 
 
@@ -926,7 +932,7 @@ def progress_report_return(*, actor: User, report_id: int, comment: str) -> Prog
                 "unit": report.owner_unit.display_name, "period": report.period_key,
             },
         )  # fmt: skip
-        notify_units(
+        notifications.notify_units(
             [report.owner_unit_id], kind="return", url=reverse("plans:task", args=[task.pk]),
             text=f"本单位进展被退回待改：{task.code}（{report.period_key}），意见：{comment[:80]}",
         )  # fmt: skip
@@ -972,7 +978,7 @@ def _notice_create(
         },
     )  # fmt: skip
     word = "再督办" if follows else "督办"
-    notify_units(
+    notifications.notify_units(
         [u.pk for u in units], kind="supervise", url=reverse("plans:notice", args=[notice.pk]),
         text=f"{number}（{word}）：{task.code} {reason[:40]}，请于 {due.isoformat()} 前回复",
     )  # fmt: skip
@@ -1047,7 +1053,7 @@ def supervision_reply(*, actor: User, notice_id: int, text: str) -> SupervisionR
             after={"unit": row.owner_unit.display_name, "text": text},
         )  # fmt: skip
         if notice.created_by is not None:
-            notify_users(
+            notifications.notify_users(
                 [notice.created_by], kind="reply", url=reverse("plans:notice", args=[notice.pk]),
                 text=f"{row.owner_unit.display_name}已回复{notice.number}",
             )  # fmt: skip
@@ -1085,7 +1091,7 @@ def supervision_close(
             after={"unit": row.owner_unit.display_name, "outcome": row.outcome,
                    "comment": comment},
         )  # fmt: skip
-        notify_units(
+        notifications.notify_units(
             [row.owner_unit_id], kind="reply",
             url=reverse("plans:notice", args=[row.notice_id]),
             text=f"{row.notice.number}已办结",
@@ -1156,37 +1162,7 @@ def recompute_notice_due_dates(first_day: date, last_day: date) -> int:
 # --- notifications ------------------------------------------------------------------
 
 
-def notify_users(users: Any, *, kind: str, text: str, url: str = "", key: str = "") -> int:
-    """Create one notification per user (skipping a reminder already sent under ``key``)."""
-    users = list(users)
-    if key:
-        sent = set(
-            Notification.objects.filter(recipient__in=users, dedupe_key=key).values_list(
-                "recipient_id", flat=True
-            )
-        )
-        users = [u for u in users if u.pk not in sent]
-    Notification.objects.bulk_create(
-        [
-            Notification(recipient=u, kind=kind, text=text[:500], url=url, dedupe_key=key)
-            for u in users
-        ]
-    )
-    return len(users)
-
-
-def notify_units(unit_ids: list[int], *, kind: str, text: str, url: str = "", key: str = "") -> int:
-    """Notify the staff of these units who report progress."""
-    if not unit_ids:
-        return 0
-    users = User.objects.filter(unit_id__in=unit_ids, is_active=True).prefetch_related("roles")
-    return notify_users(
-        [u for u in users if u.has_fazhi_perm(Permission.REPORT)],
-        kind=kind, text=text, url=url, key=key,
-    )  # fmt: skip
-
-
-def notify_supervisors(plan: Plan, *, kind: str, text: str, url: str = "") -> int:
+def _notify_supervisors(plan: Plan, *, kind: str, text: str, url: str = "") -> int:
     """Notify the plan's importer and the supervisors of the unit owning it."""
     users = User.objects.filter(unit_id=plan.owner_unit_id, is_active=True).prefetch_related(
         "roles"
@@ -1194,16 +1170,7 @@ def notify_supervisors(plan: Plan, *, kind: str, text: str, url: str = "") -> in
     chosen = {u.pk: u for u in users if u.has_fazhi_perm(Permission.SUPERVISE)}
     if plan.created_by is not None and plan.created_by.is_active:
         chosen.setdefault(plan.created_by.pk, plan.created_by)
-    return notify_users(chosen.values(), kind=kind, text=text, url=url)
-
-
-def notification_mark_read(*, actor: User, ids: list[int] | None = None) -> int:
-    """Mark the actor's notifications read (all unread ones when ``ids`` is None)."""
-    with transaction.atomic():
-        rows = Notification.objects.visible_to(actor).filter(read_at__isnull=True)
-        if ids is not None:
-            rows = rows.filter(pk__in=ids)
-        return rows.update(read_at=timezone.now())
+    return notifications.notify_users(chosen.values(), kind=kind, text=text, url=url)
 
 
 def reminders_send(*, today: date | None = None) -> int:
@@ -1228,7 +1195,7 @@ def reminders_send(*, today: date | None = None) -> int:
             ):
                 continue
             lead, responsible = _unit_ids(task)
-            sent += notify_units(
+            sent += notifications.notify_units(
                 sorted(lead | responsible), kind="due", url=reverse("plans:task", args=[task.pk]),
                 text=f"任务临期：{task.code} {task.text[:30]}，{task.due_on.isoformat()} 到期",
                 key=f"task-due:{task.pk}:{task.due_on.isoformat()}",
@@ -1243,7 +1210,7 @@ def reminders_send(*, today: date | None = None) -> int:
                 DeadlineState.DUE_SOON
             ):
                 continue
-            sent += notify_units(
+            sent += notifications.notify_units(
                 [row.owner_unit_id], kind="due",
                 url=reverse("plans:notice", args=[notice.pk]),
                 text=f"{notice.number}将于 {notice.reply_due_on.isoformat()} 到期，请及时回复",
@@ -1329,10 +1296,6 @@ __all__ = [
     "ledger_import_confirm",
     "ledger_import_discard",
     "ledger_import_prepare",
-    "notification_mark_read",
-    "notify_supervisors",
-    "notify_units",
-    "notify_users",
     "plan_draft_choose_unit",
     "plan_draft_create",
     "plan_draft_discard",

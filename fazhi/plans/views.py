@@ -32,7 +32,6 @@ from fazhi.plans.models import (
     Consolidation,
     Evidence,
     LedgerImport,
-    Notification,
     Plan,
     ProgressReport,
     ReportFrequency,
@@ -520,7 +519,8 @@ MY_TASKS_PAGE = 100
 def my_tasks(request: HttpRequest) -> HttpResponse:
     q = request.GET.get("q", "")[:100]
     status = request.GET.get("status", "")
-    facts = selectors.my_task_facts(request.user, q=q, status=status)
+    mine = request.GET.get("mine") == "1"
+    facts = selectors.my_task_facts(request.user, q=q, status=status, mine=mine)
     page = Paginator(facts, MY_TASKS_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
@@ -531,6 +531,7 @@ def my_tasks(request: HttpRequest) -> HttpResponse:
             "total": len(facts),
             "q": q,
             "status": status,
+            "mine": mine,
             "statuses": [str(s) for s in SEVERITY],
             "unit": _user(request).unit,
             "breadcrumbs": [{"label": "我的任务"}],
@@ -822,32 +823,3 @@ def notice_decide(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, done)
     return redirect("plans:notice", pk=notice.pk)
-
-
-@require_GET
-def notification_list(request: HttpRequest) -> HttpResponse:
-    items = Notification.objects.visible_to(request.user)[:200]
-    return render(
-        request,
-        "plans/notifications.html",
-        {
-            "items": items,
-            "unread": selectors.count_unread(request.user),
-            "breadcrumbs": [{"label": "通知"}],
-        },
-    )
-
-
-@require_POST
-def notification_read(request: HttpRequest) -> HttpResponse:
-    try:
-        post = posted(forms.NotificationReadForm, request)
-    except ValidationError as exc:
-        messages.error(request, _error_text(exc))
-        return redirect("plans:notifications")
-    pk = post["id"]
-    services.notification_mark_read(actor=_user(request), ids=[pk] if pk else None)
-    target = post["next"]
-    if target.startswith("/") and not target.startswith("//"):
-        return redirect(target)
-    return redirect("plans:notifications")

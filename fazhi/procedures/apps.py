@@ -20,6 +20,12 @@ class ProceduresConfig(AppConfig):
         # Importing a holiday year recomputes the stored due dates of open cases.
         register_due_recomputer("procedures.cases", recompute_open_cases)
 
+        from fazhi.core import notifications
+
+        # What notify_role sends when a case waits for a reviewer's or a head's step.
+        notifications.register_kind("case.review", "案件待审核")
+        notifications.register_kind("case.sign", "案件待签发")
+
         from django.core import checks
 
         checks.register(check_declarations)

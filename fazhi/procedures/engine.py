@@ -293,16 +293,3 @@ def get(code: str) -> Procedure:
 
 def registered() -> list[Procedure]:
     return [p for _, p in sorted(_REGISTRY.items())]
-
-
-# Periodic jobs run by `fazhi tick`: name -> fn(today) returning a one-line report.
-Tick = Callable[[date], str]
-_TICKS: dict[str, Tick] = {}
-
-
-def register_tick(name: str, fn: Tick) -> None:
-    _TICKS[name] = fn
-
-
-def ticks() -> list[tuple[str, Tick]]:
-    return sorted(_TICKS.items())

@@ -764,8 +764,13 @@ def _step(procedure: engine.Procedure, approval: CaseApproval) -> engine.Step:
     return next(s for s in spec.approval if s.code == approval.step)
 
 
-def _enter_step(case: Case, step: engine.Step) -> None:
-    """A step taken by a participating unit brings that unit into the case."""
+def _enter_step(case: Case, step: engine.Step, label: str = "") -> None:
+    """A step taken by a participating unit brings that unit into the case; whoever signs
+    the step is told that the case waits for them."""
+    from django.urls import reverse
+
+    from fazhi.core import notifications
+
     case.awaiting = step.code
     if step.participant == ParticipantRole.LEGAL_REVIEW:
         assigned = LegalReviewAssignment.objects.filter(unit_id=case.owner_unit_id).first()
@@ -773,6 +778,13 @@ def _enter_step(case: Case, step: engine.Step) -> None:
             CaseParticipant.objects.get_or_create(
                 case=case, unit_id=assigned.reviewer_id, role=ParticipantRole.LEGAL_REVIEW
             )
+    signers = step_signers(case, step)
+    if signers:
+        notifications.notify_users(
+            signers, kind="case.sign" if step.code in ("sign", "collective") else "case.review",
+            text=f"{case.number or case.title}{f'“{label}”' if label else ''}待{step.label}",
+            url=reverse("procedures:timeline", args=[case.pk]),
+        )  # fmt: skip
 
 
 def step_units(case: Case, step: engine.Step) -> list[int]:
@@ -830,7 +842,7 @@ def _draft(
         step=steps[0].code, inputs=_protected(action, clean, crypto.seal), drafted_by=actor,
         drafted_by_name=actor_name, drafted_on=on,
     )  # fmt: skip
-    _enter_step(case, steps[0])
+    _enter_step(case, steps[0], action.label)
     case.version += 1
     case.save(update_fields=["awaiting", "version", "updated_at"])
     event = _append_event(
@@ -962,7 +974,7 @@ def approval_decide(
         if position + 1 < len(steps):
             approval.step = steps[position + 1].code
             approval.save(update_fields=["step"])
-            _enter_step(case, steps[position + 1])
+            _enter_step(case, steps[position + 1], spec.label)
             case.version += 1
             case.save(update_fields=["awaiting", "version", "updated_at"])
             audit.record(action="case.approval_signed", actor=actor, obj=case,

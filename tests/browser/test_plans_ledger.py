@@ -104,7 +104,7 @@ def test_report_consolidate_return_fix_accept_and_supervise(live_server, page, t
     # county with its own comment (#13 item 8: a return reaches whom it is addressed to).
     _login(page, base, "sfj", DEMO_PASSWORD)
     page.click("nav#sidenav >> text=通知")
-    page.wait_for_url("**/plans/notifications/")
+    page.wait_for_url("**/notifications/")
     page.click("[data-notification='return'] a")
     page.wait_for_url(f"**/plans/tasks/{task.pk}/")
     county_row = page.locator("tr[data-report-unit='临川区人民政府']")
@@ -116,7 +116,7 @@ def test_report_consolidate_return_fix_accept_and_supervise(live_server, page, t
     # 4. The clerk is notified, sees the comment and fixes the report.
     _login(page, base, "clerk_a", PASSWORD)
     page.click("nav#sidenav >> text=通知")
-    page.wait_for_url("**/plans/notifications/")
+    page.wait_for_url("**/notifications/")
     page.click("[data-notification='return'] a")
     page.wait_for_url(f"**/plans/tasks/{task.pk}/")
     assert "请补充评查发现的问题" in page.locator("[data-return-comment]").inner_text()

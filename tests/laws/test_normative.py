@@ -333,11 +333,11 @@ def test_cleanup_dates_are_not_in_the_future_and_in_order(reviewer_a):
 
 
 def test_the_expiry_job_refuses_a_date_that_has_not_come(published):
-    from fazhi.procedures import engine
+    from fazhi.core import jobs
 
     with pytest.raises(ValidationError, match="运行日期"):
         services.normative_expire_due(actor=None, today=FAR)
-    job = dict(engine.ticks())["laws.normative_expire"]
+    job = jobs.get("laws.normative_expire").run
     assert "未处理" in job(FAR)  # the timer's job says so and does not fail
     published.refresh_from_db()
     assert published.status == Status.IN_FORCE

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.urls import reverse
@@ -28,7 +29,7 @@ REFUSED = "含有不可见的控制字符"
 BAD = ["\x00", "\x07", "\x1b[31m"]
 
 
-def _state() -> tuple[object, ...]:
+def _state() -> tuple[Any, ...]:
     """Everything a refused post must leave as it was."""
     return (
         list(PlanDraft.objects.values_list("data", flat=True)),
@@ -39,7 +40,7 @@ def _state() -> tuple[object, ...]:
     )
 
 
-def _refused(client, url: str, data: dict[str, object]) -> None:
+def _refused(client, url: str, data: dict[str, Any]) -> None:
     before = _state()
     response = client.post(url, data, follow=True)
     assert response.status_code in (200, 400), response.status_code

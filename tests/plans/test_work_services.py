@@ -10,9 +10,9 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from fazhi.core.models import AuditEvent
+from fazhi.core.models import AuditEvent, Notification
 from fazhi.plans import services
-from fazhi.plans.models import Consolidation, Evidence, Notification, ProgressReport, Task
+from fazhi.plans.models import Consolidation, Evidence, ProgressReport, Task
 from fazhi.plans.periods import parse_period, period_of
 from fazhi.plans.selectors import my_tasks, task_rows
 from fazhi.plans.status import Status, task_status
@@ -338,15 +338,16 @@ def test_reminders_are_sent_once_per_due_date(world):
 
 
 def test_the_daily_tick_sends_the_reminders(world):
-    from fazhi.procedures import engine
+    from fazhi.core import jobs
 
     work = work_plan(world)
     services.supervision_issue(
         actor=world.supervisor, task_id=work.late.pk, unit_ids=[world.gov_a.pk], reason="逾期",
         requirement="回复", reply_workdays=1,
     )  # fmt: skip
-    tick = dict(engine.ticks())["plans.reminders"]
-    assert tick(timezone.localdate()).startswith("任务与督办单临期提醒 ")
+    job = jobs.get("plans.reminders")
+    assert job.label == "任务与督办单临期提醒"
+    assert job.run(timezone.localdate()).endswith(" 条")
     assert Notification.objects.filter(recipient=world.clerk_a, kind="due").count() == 1
 
 

@@ -167,10 +167,10 @@ def test_supervision_notice_list_detail_and_reply(world):
 def test_notifications_page_and_mark_read(world):
     work_plan(world)
     client = client_for(world.clerk_a)
-    page = client.get(reverse("plans:notifications")).content.decode()
+    page = client.get(reverse("notifications")).content.decode()
     assert "1 条未读" in page
-    client.post(reverse("plans:notifications_read"))
-    assert "0 条未读" in client.get(reverse("plans:notifications")).content.decode()
+    client.post(reverse("notifications_read"))
+    assert "0 条未读" in client.get(reverse("notifications")).content.decode()
 
 
 def test_the_supervisor_reassigns_through_the_page(world):
