@@ -92,7 +92,7 @@ def _awaiting_me(user: Any, proc: engine.Procedure) -> QuerySet[Case] | None:
     if not steps:
         return None
     own = {s.code for s in steps if not s.participant}
-    by_role = {s.participant: set() for s in steps if s.participant}
+    by_role: dict[str, set[str]] = {s.participant: set() for s in steps if s.participant}
     for s in steps:
         if s.participant:
             by_role[s.participant].add(s.code)
