@@ -437,7 +437,7 @@ BUILTIN_ROLES: tuple[dict[str, Any], ...] = (
     {
         "code": "unit_head", "name": "机关负责人", "rank": 60,
         "data_scope": DataScope.UNIT_SUBTREE,
-        "permissions": [Permission.SIGN, Permission.APPROVE, Permission.REPORT],
+        "permissions": [Permission.SIGN, Permission.REPORT],
     },
     {
         "code": "clerk", "name": "经办人", "rank": 20, "data_scope": DataScope.UNIT,
