@@ -29,7 +29,7 @@ from fazhi.plans.models import (
     Plan,
     ProgressReport,
     ReviewState,
-    SupervisionNotice,
+    SupervisionRecipient,
     Task,
 )
 from fazhi.plans.periods import Period, period_of, plan_start, previous
@@ -234,12 +234,14 @@ def items_to_review(user: Any, limit: int) -> list[WorkItem]:
     return items
 
 
-def _unreplied(user: Any) -> QuerySet[SupervisionNotice] | None:
+def _unreplied(user: Any) -> QuerySet[SupervisionRecipient] | None:
+    """督办单 addressed to the user's unit (one 主送 row each) that it has not answered and the
+    issuer has not closed."""
     unit = _staff_unit(user)
     if unit is None:
         return None
-    rows: QuerySet[SupervisionNotice] = SupervisionNotice.objects.visible_to(user).filter(
-        owner_unit_id=unit.pk, replied_at__isnull=True
+    rows: QuerySet[SupervisionRecipient] = SupervisionRecipient.objects.visible_to(user).filter(
+        owner_unit_id=unit.pk, replied_at__isnull=True, outcome=""
     )
     return rows
 
@@ -254,20 +256,21 @@ def items_to_reply(user: Any, limit: int) -> list[WorkItem]:
     if rows is None:
         return []
     today = timezone.localdate()
+    found = rows.select_related("owner_unit", "notice__task__measure").order_by(
+        "notice__reply_due_on", "pk"
+    )[:limit]
     return [
         WorkItem(
             module=MODULE,
             kind="待回复",
-            title=f"{n.number} {n.reason[:40]}",
-            url=reverse("plans:notice", args=[n.pk]),
-            due_on=n.reply_due_on,
-            overdue=n.reply_due_on < today,
-            unit=n.owner_unit.display_name,
-            note=f"任务 {n.task.code}",
+            title=f"{r.notice.number} {r.notice.reason[:40]}",
+            url=reverse("plans:notice", args=[r.notice_id]),
+            due_on=r.notice.reply_due_on,
+            overdue=r.notice.reply_due_on < today,
+            unit=r.owner_unit.display_name,
+            note=f"任务 {r.notice.task.code}",
         )
-        for n in rows.select_related("owner_unit", "task__measure").order_by("reply_due_on", "pk")[
-            :limit
-        ]
+        for r in found
     ]
 
 

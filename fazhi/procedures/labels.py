@@ -13,6 +13,9 @@ ACTIONS = {
     "case.approval_returned": "审批退回", "case.party_added": "登记当事人",
     "case.participant_added": "增加参与单位", "case.linked": "关联案件",
     "case.appointment_set": "登记案件日程", "case.appointment_cancelled": "取消案件日程",
+    # Event codes of the sign-off steps (the timeline's, also named in refusals).
+    "approval.submit": "拟稿送审", "approval.approve": "审批同意", "approval.return": "审批退回",
+    "case.edit": "办理案件（当事人、关联、日程）",
 }  # fmt: skip
 
 FIELDS = {

@@ -159,11 +159,11 @@ def test_a_disclosure_reply_names_the_review_body_the_court_and_the_periods(worl
     request = register(world, on=date(2026, 9, 24))
     act(world, request, "reply", date(2026, 9, 30), reply_type="public", reply_text="予以公开。")
     reply = fresh(request).case.documents.get(kind="disclosure.reply")
-    text = documents.document_text(bytes(reply.content))
+    text = documents.document_text(bytes(reply.file.content))
     assert "不予公开" not in text
     assert "抚州市人民政府申请行政复议" in text
     assert "自收到本答复书之日起6个月内" in text
-    _assert_gb_page(_open(bytes(reply.content)))
+    _assert_gb_page(_open(bytes(reply.file.content)))
 
 
 def _generated(world) -> dict[str, bytes]:
@@ -184,7 +184,7 @@ def _generated(world) -> dict[str, bytes]:
     )
     for case in (unclear, request):
         for doc in fresh(case).case.documents.all():
-            made[doc.kind] = bytes(doc.content)
+            made[doc.kind] = bytes(doc.file.content)
     work = work_plan(world)
     report(world, work, text="已评查案卷 12 卷")
     summary = client_for(work.lead_clerk).get(

@@ -65,7 +65,7 @@ def test_a_notice_waits_for_its_reply_and_the_overdue_come_first(world):
     work = work_plan(world)
     for reason, days in (("后到期", 10), ("先到期", 2)):
         plans.supervision_issue(
-            actor=world.supervisor, task_id=work.late.pk, unit_id=world.gov_a.pk, reason=reason,
+            actor=world.supervisor, task_id=work.late.pk, unit_ids=[world.gov_a.pk], reason=reason,
             requirement="请回复", reply_workdays=days,
         )  # fmt: skip
     late = SupervisionNotice.objects.get(reason="后到期")
@@ -115,7 +115,7 @@ def test_a_clerk_of_county_b_never_sees_county_a_items(world):
     work = work_plan(world)
     report(world, work)
     plans.supervision_issue(
-        actor=world.supervisor, task_id=work.late.pk, unit_id=world.gov_a.pk, reason="临川督办",
+        actor=world.supervisor, task_id=work.late.pk, unit_ids=[world.gov_a.pk], reason="临川督办",
         requirement="请回复", reply_workdays=5,
     )  # fmt: skip
     register(world, on=timezone.localdate())
