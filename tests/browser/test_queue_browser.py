@@ -25,7 +25,7 @@ def test_the_home_page_counts_the_queue_and_the_queue_lists_it(live_server, page
     world = build_world()
     work = work_plan(world)
     notice = plans.supervision_issue(
-        actor=world.supervisor, task_id=work.late.pk, unit_id=world.gov_a.pk,
+        actor=world.supervisor, task_id=work.late.pk, unit_ids=[world.gov_a.pk],
         reason="复议规范化建设滞后", requirement="说明原因并报整改计划", reply_workdays=5,
     )  # fmt: skip
     SupervisionNotice.objects.filter(pk=notice.pk).update(
