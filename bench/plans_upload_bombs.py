@@ -33,9 +33,9 @@ def child(case: str, path: str) -> None:
     django.setup()
     from django.core.exceptions import ValidationError
 
+    from fazhi.core.uploads import check
     from fazhi.plans import excel
-    from fazhi.plans.filetypes import check_evidence
-    from fazhi.plans.models import Plan
+    from fazhi.plans.models import EVIDENCE_UPLOADS, Plan
     from fazhi.plans.parsing.reader import read_plan_file
 
     data = Path(path).read_bytes()
@@ -49,7 +49,7 @@ def child(case: str, path: str) -> None:
         elif case == "docx_bomb_plan":
             read_plan_file("方案.docx", data)
         else:
-            check_evidence("佐证.docx", data)
+            check(EVIDENCE_UPLOADS, "佐证.docx", data)
     except ValidationError as exc:
         outcome = "refused: " + "；".join(exc.messages)
     except MemoryError:

@@ -133,7 +133,6 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "fazhi.core.context_processors.shell",
-                "fazhi.plans.context_processors.notifications",
             ],
         },
     },
@@ -281,7 +280,6 @@ LOGGING = {
 }
 
 # Periods of the normative-document register (legal-rules §6: 📄/🧠, so configurable).
-LAWS_FILING_PERIOD_DAYS = env_int("FAZHI_LAWS_FILING_DAYS", 30)
 LAWS_VALIDITY_YEARS = env_int("FAZHI_LAWS_VALIDITY_YEARS", 5)
 LAWS_TRIAL_VALIDITY_YEARS = env_int("FAZHI_LAWS_TRIAL_VALIDITY_YEARS", 2)
 LAWS_EXPIRY_WARNING_DAYS = env_int("FAZHI_LAWS_EXPIRY_WARNING_DAYS", 180)

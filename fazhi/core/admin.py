@@ -4,15 +4,24 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.db import models, transaction
 from django.forms.models import model_to_dict
 from django.http import HttpRequest
 
-from fazhi.core import audit
+from fazhi.core import audit, numbering
 from fazhi.core.forms import ModelForm
-from fazhi.core.models import AuditEvent, Division, Organisation, OrgGroup, Role, User
+from fazhi.core.models import (
+    AuditEvent,
+    Division,
+    NumberPattern,
+    Organisation,
+    OrgGroup,
+    Role,
+    User,
+)
 
 
 class BaseAdmin(admin.ModelAdmin[Any]):
@@ -140,3 +149,57 @@ class AuditEventAdmin(ReadOnlyAdmin):
     list_display = ("seq", "at", "actor_name", "action", "object_type", "object_repr", "ip")
     list_filter = ("action",)
     search_fields = ("actor_name", "object_repr", "object_id")
+
+
+class NumberPatternForm(ModelForm):
+    series = forms.ChoiceField(label="编号序列", choices=())
+
+    class Meta:
+        model = NumberPattern
+        fields = ("unit", "series", "pattern")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["series"].choices = [  # type: ignore[attr-defined]
+            (s.code, f"{s.name}（默认 {s.default}）") for s in numbering.registered_series()
+        ]
+
+    def clean_pattern(self) -> str:
+        return numbering.pattern_check(self.cleaned_data["pattern"])
+
+
+@admin.register(NumberPattern)
+class NumberPatternAdmin(BaseAdmin):
+    """编号格式 (案号、文号、督办单、登记号): saved and deleted through the numbering service."""
+
+    form = NumberPatternForm
+    list_display = ("series_name", "unit", "pattern")
+    list_filter = ("series",)
+
+    @admin.display(description="编号序列")
+    def series_name(self, obj: NumberPattern) -> str:
+        return numbering.series_label(obj.series) or obj.series
+
+    def save_model(self, request: HttpRequest, obj: NumberPattern, form: Any, change: bool) -> None:
+        data = form.cleaned_data
+        if change and obj.pk is not None:
+            old = NumberPattern.objects.get(pk=obj.pk)
+            if (old.unit_id, old.series) != (data["unit"] and data["unit"].pk, data["series"]):
+                numbering.number_pattern_clear(actor=request.user, pattern_id=old.pk)  # type: ignore[arg-type]
+        saved = numbering.number_pattern_set(
+            actor=request.user,  # type: ignore[arg-type]
+            unit=data["unit"],
+            series=data["series"],
+            pattern=data["pattern"],
+        )
+        obj.pk = saved.pk
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        pass  # no many-to-many fields; the service saved the row
+
+    def delete_model(self, request: HttpRequest, obj: NumberPattern) -> None:
+        numbering.number_pattern_clear(actor=request.user, pattern_id=obj.pk)  # type: ignore[arg-type]
+
+    def delete_queryset(self, request: HttpRequest, queryset: Any) -> None:
+        for obj in queryset:
+            self.delete_model(request, obj)

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from fazhi.core import selectors, services
-from fazhi.core.exports import XLSX, xlsx_bytes
+from fazhi.core.exports import XLSX, issuing_unit, xlsx_bytes
 from fazhi.core.forms import AuditFilterForm, OrganisationForm, SetPasswordForm, UserForm
 from fazhi.core.models import Organisation, OrgKind, Permission, Role, User
 from fazhi.core.paging import CappedPaginator
@@ -247,7 +247,7 @@ def audit_list(request: HttpRequest) -> HttpResponse:
     filters = form.cleaned_data if form.is_valid() else {}
     events = selectors.audit_events_for(user, filters)
     if request.GET.get("format") == "xlsx":
-        return _audit_xlsx(events)
+        return _audit_xlsx(events, user)
     page = CappedPaginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -260,7 +260,7 @@ def audit_list(request: HttpRequest) -> HttpResponse:
     )  # fmt: skip
 
 
-def _audit_xlsx(events: Any) -> HttpResponse:
+def _audit_xlsx(events: Any, user: Any) -> HttpResponse:
     from fazhi.core import audit_labels
 
     local = timezone.get_current_timezone()
@@ -278,6 +278,7 @@ def _audit_xlsx(events: Any) -> HttpResponse:
         ["序号", "时间", "操作人", "IP", "操作", "对象类型", "对象编号", "对象", "变更"],
         rows,
         [8, 20, 12, 16, 28, 16, 12, 30, 60],
+        unit=issuing_unit(user),
     )
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     response = HttpResponse(body, content_type=XLSX)

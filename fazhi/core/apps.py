@@ -24,8 +24,13 @@ class CoreConfig(AppConfig):
 
         post_migrate.connect(_ensure_builtin_roles, sender=self)
         nav.register(nav.NavItem("工作台", "首页", "home", order=0))
-        from fazhi.core import selectors
+        nav.register(nav.NavItem("工作台", "我的待办", "queue", order=1))
+        nav.register(nav.NavItem("工作台", "通知", "notifications", order=2))
+        from fazhi.core import notifications, selectors
 
+        nav.register_count(
+            nav.HomeCount("未读通知", notifications.unread_count, "notifications", 203)
+        )
         for label, count, url, order in (
             ("可见单位", selectors.count_visible_units, "org_list", 900),
             ("可见用户", selectors.count_visible_users, "", 910),

@@ -71,9 +71,23 @@ DEMO_ACCOUNTS = (
     DemoAccount("admin", "系统管理员", "市司法局", ("sysadmin",), "系统管理员，可进入后台"),
     DemoAccount("dcy", "王督查", "市委依法治市办", ("supervisor",), "依法治市办督查员，看全市"),
     DemoAccount("sfj", "李司法", "市司法局", ("unit_admin", "clerk"), "市司法局单位管理员兼经办人"),
+    DemoAccount("sfjkz", "周科长", "市司法局", ("section_head",), "市司法局科室负责人（审核）"),
+    DemoAccount("sfjjz", "吴局长", "市司法局", ("unit_head",), "市司法局机关负责人（签发）"),
     DemoAccount("lc", "张临川", "临川区人民政府", ("clerk",), "临川区经办人"),
+    DemoAccount(
+        "lckz", "孙科长", "临川区人民政府", ("section_head",), "临川区政府办科室负责人（审核）"
+    ),
+    DemoAccount(
+        "lcqz", "郑副区长", "临川区人民政府", ("unit_head",), "临川区政府机关负责人（签发）"
+    ),
     DemoAccount("lcsf", "陈律审", "临川区司法局", ("legal_reviewer", "clerk"), "临川区法制审核员"),
     DemoAccount("nc", "刘南城", "南城县人民政府", ("clerk",), "南城县经办人"),
+    DemoAccount(
+        "nckz", "钱科长", "南城县人民政府", ("section_head",), "南城县政府办科室负责人（审核）"
+    ),
+    DemoAccount(
+        "ncxz", "冯副县长", "南城县人民政府", ("unit_head",), "南城县政府机关负责人（签发）"
+    ),
 )
 
 

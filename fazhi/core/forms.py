@@ -210,3 +210,45 @@ class IdField(forms.Field):
         if number is None:
             raise forms.ValidationError("提交的选项无效，请刷新页面后重新选择")
         return number
+
+
+class NotificationReadForm(Form):
+    id = IdField(label="通知", required=False)
+    next = forms.CharField(label="返回页面", max_length=255, required=False)
+
+
+class QueueFilterForm(Form):
+    """我的待办's filter (GET): a module and a kind among the user's own, a page number."""
+
+    module = forms.ChoiceField(label="模块", required=False)
+    kind = forms.ChoiceField(label="类型", required=False)
+    page = forms.IntegerField(label="页码", required=False, min_value=1, max_value=10_000)
+
+    def __init__(self, *args: Any, counts: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        module = self.fields["module"]
+        kind = self.fields["kind"]
+        assert isinstance(module, forms.ChoiceField)
+        assert isinstance(kind, forms.ChoiceField)
+        module.choices = [
+            ("", "全部模块"),
+            *dict.fromkeys((c.module, c.module_label) for c in counts),
+        ]
+        kind.choices = [
+            ("", "全部类型"),
+            *((c.kind, f"{c.module_label} · {c.label}") for c in counts),
+        ]
+        self.module_of = {c.kind: c.module for c in counts}
+        module.error_messages["invalid_choice"] = "没有这个模块，请从列表中选择"
+        kind.error_messages["invalid_choice"] = "没有这个待办类型，请从列表中选择"
+        page = self.fields["page"]
+        page.error_messages.update(
+            invalid="页码应为正整数", min_value="页码应为正整数", max_value="页码过大"
+        )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        module, kind = data.get("module"), data.get("kind")
+        if module and kind and self.module_of.get(kind) != module:
+            raise forms.ValidationError("所选类型不属于所选模块")
+        return data

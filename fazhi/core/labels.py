@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.apps import apps
 
-from fazhi.core import audit_labels
+from fazhi.core import audit_labels, numbering
 
 ACTIONS = {
     "auth.login": "登录", "auth.logout": "退出登录", "auth.login_failed": "登录失败",
@@ -14,9 +14,14 @@ ACTIONS = {
     "organisation.create": "新增单位", "organisation.update": "修改单位",
     "organisation.delete": "删除单位", "org_group.set": "设置单位组", "role.create": "新增角色",
     "user.create": "新增用户", "user.update": "修改用户", "user.password_reset": "重置用户密码",
+    "numbering.pattern_set": "设置编号格式", "numbering.pattern_clear": "删除编号格式",
+    "notification.read": "通知标为已读",
 }  # fmt: skip
 
-FIELDS = {"known_user": "账号存在", "parent": "上级", "division": "所在区划"}
+FIELDS = {
+    "known_user": "账号存在", "parent": "上级", "division": "所在区划", "series": "编号序列", "count": "条数",
+    "all": "全部标为已读",
+}  # fmt: skip
 
 _ADMIN_OPS = {"create": "新增", "update": "修改", "delete": "删除"}
 
@@ -50,3 +55,4 @@ def register() -> None:
     audit_labels.register(actions=ACTIONS, fields=FIELDS, family=_admin_action)
     audit_labels.register_values("", "permission", _permission)
     audit_labels.register_values("", "roles", _role)
+    audit_labels.register_values("", "series", numbering.series_label)

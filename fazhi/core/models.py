@@ -165,6 +165,8 @@ class Permission(models.TextChoices):
     HANDLE_CASES = "cases.handle", "办理案件"
     ENFORCE = "enforcement.act", "行政执法"
     LEGAL_REVIEW = "legal.review", "法制审核"
+    APPROVE = "cases.approve", "审核（承办机构负责人）"
+    SIGN = "cases.sign", "签发（机关负责人）"
     MANAGE_CALENDAR = "calendar.manage", "维护工作日历"
 
 
@@ -347,3 +349,153 @@ class AuditChainHead(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.seq} {self.hash[:12]}"
+
+
+class StoredFile(models.Model):
+    """The bytes of an uploaded or generated file, stored once per content (keyed by SHA-256).
+
+    Attachments (佐证材料 of reports and indicators, case documents) point here: what they
+    mean, their name as uploaded, who and when stay on the attachment row. A file is reached
+    only through such a row, whose scope decides who may download it."""
+
+    sha256 = models.CharField("SHA-256", max_length=64, unique=True)
+    size = models.PositiveIntegerField("大小（字节）")
+    # The type read from the content, by its usual extension (pdf, docx, jpg, doc …).
+    kind = models.CharField("类型", max_length=8, blank=True)
+    content_type = models.CharField("MIME 类型", max_length=128)
+    content = models.BinaryField("内容")
+    created_at = models.DateTimeField("存入时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "文件"
+        verbose_name_plural = "文件"
+
+    def __str__(self) -> str:
+        return f"{self.kind or '文件'} {self.sha256[:12]}（{self.size} 字节）"
+
+
+# --- numbering (〔年〕N号 series, fazhi.core.numbering) --------------------------------
+
+
+class NumberSeries(models.Model):
+    """The last number given in one series (案号, 文号, 督办单, 登记号) of one unit and year.
+    ``unit`` is empty for a series the platform numbers as a whole (三统一 登记号)."""
+
+    unit = models.ForeignKey(
+        Organisation,
+        verbose_name="单位",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    series = models.CharField("编号序列", max_length=64)
+    year = models.PositiveSmallIntegerField("年度")
+    last = models.PositiveIntegerField("已用到的序号", default=0)
+
+    class Meta:
+        verbose_name = "编号计数"
+        verbose_name_plural = "编号计数"
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            # NULL units are not equal to each other in a plain unique constraint.
+            models.UniqueConstraint(
+                fields=["unit", "series", "year"],
+                condition=models.Q(unit__isnull=False),
+                name="core_number_series_unit",
+            ),
+            models.UniqueConstraint(
+                fields=["series", "year"],
+                condition=models.Q(unit__isnull=True),
+                name="core_number_series_whole",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit or '全平台'} {self.series} {self.year}: {self.last}"
+
+
+class NumberPattern(models.Model):
+    """编号格式 of a series, e.g. ``抚司公开〔{year}〕{seq}号``: for one unit, or (no unit) the
+    default of every unit without its own."""
+
+    unit = models.ForeignKey(
+        Organisation,
+        verbose_name="单位",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        help_text="留空表示各单位通用的默认格式",
+    )
+    series = models.CharField("编号序列", max_length=64)
+    pattern = models.CharField(
+        "编号格式",
+        max_length=64,
+        help_text="{unit} 单位简称，{year} 年度，{seq} 序号（{seq:03} 补零到 3 位），"
+        "如 抚司公开〔{year}〕{seq}号",
+    )
+
+    class Meta:
+        verbose_name = "编号格式"
+        verbose_name_plural = "编号格式"
+        ordering: ClassVar[list[str]] = ["series", "pk"]
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.UniqueConstraint(
+                fields=["unit", "series"],
+                condition=models.Q(unit__isnull=False),
+                name="core_number_pattern_unit",
+            ),
+            models.UniqueConstraint(
+                fields=["series"],
+                condition=models.Q(unit__isnull=True),
+                name="core_number_pattern_default",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit or '默认'} {self.series}: {self.pattern}"
+
+
+class NotificationQuerySet(models.QuerySet["Notification"]):
+    def visible_to(self, user: Any) -> NotificationQuerySet:
+        """A notification is its recipient's alone (no data scope widens this)."""
+        if user is None or not user.is_authenticated:
+            return self.none()
+        return self.filter(recipient=user)
+
+
+class Notification(models.Model):
+    """站内通知 for one person: what happened, where to look (a path on this site), read or
+    not. Written by fazhi.core.notifications only; every module calls that service."""
+
+    recipient = models.ForeignKey(
+        User, verbose_name="接收人", on_delete=models.CASCADE, related_name="notifications"
+    )
+    kind = models.CharField("类型", max_length=32)
+    text = models.CharField("内容", max_length=500)
+    url = models.CharField("链接", max_length=255, blank=True)
+    created_at = models.DateTimeField("时间", auto_now_add=True)
+    read_at = models.DateTimeField("已读时间", null=True, blank=True)
+    # Reminders carry a key so that a daily run sends each one once.
+    dedupe_key = models.CharField("去重键", max_length=64, blank=True)
+
+    objects = NotificationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "通知"
+        verbose_name_plural = "通知"
+        ordering: ClassVar[list[str]] = ["-created_at", "-pk"]
+        indexes: ClassVar[list[models.Index]] = [
+            models.Index(fields=["recipient", "read_at"], name="notification_unread"),
+            models.Index(fields=["recipient", "-created_at"], name="notification_recent"),
+        ]
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.UniqueConstraint(
+                fields=["recipient", "dedupe_key"],
+                condition=~models.Q(dedupe_key=""),
+                name="notification_once",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.text[:40]

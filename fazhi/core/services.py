@@ -431,6 +431,15 @@ BUILTIN_ROLES: tuple[dict[str, Any], ...] = (
         "data_scope": DataScope.UNIT_SUBTREE, "permissions": [Permission.LEGAL_REVIEW],
     },
     {
+        "code": "section_head", "name": "科室负责人", "rank": 40, "data_scope": DataScope.UNIT,
+        "permissions": [Permission.APPROVE, Permission.HANDLE_CASES, Permission.REPORT],
+    },
+    {
+        "code": "unit_head", "name": "机关负责人", "rank": 60,
+        "data_scope": DataScope.UNIT_SUBTREE,
+        "permissions": [Permission.SIGN, Permission.REPORT],
+    },
+    {
         "code": "clerk", "name": "经办人", "rank": 20, "data_scope": DataScope.UNIT,
         "permissions": [Permission.REPORT, Permission.HANDLE_CASES],
     },

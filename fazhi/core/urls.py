@@ -3,6 +3,7 @@
 from django.urls import URLPattern, path
 
 from fazhi.core import admin_views as views
+from fazhi.core import views as shell_views
 
 urlpatterns: list[URLPattern] = [
     path("orgs/", views.org_list, name="org_list"),
@@ -15,4 +16,7 @@ urlpatterns: list[URLPattern] = [
     path("users/<int:pk>/", views.user_edit, name="user_edit"),
     path("users/<int:pk>/password/", views.user_password, name="user_password"),
     path("audit/", views.audit_list, name="audit_list"),
+    path("queue/", shell_views.queue, name="queue"),
+    path("notifications/", shell_views.notification_list, name="notifications"),
+    path("notifications/read", shell_views.notification_read, name="notifications_read"),
 ]

@@ -10,17 +10,20 @@ from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.http.response import HttpResponseBase
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
-from fazhi.core import selectors, services
+from fazhi.core import notifications, selectors, services, workqueue
+from fazhi.core.forms import NotificationReadForm, QueueFilterForm, posted
 from fazhi.core.models import User
+from fazhi.core.params import int_param
 
 log = logging.getLogger("fazhi.health")
 
@@ -29,8 +32,104 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "core/home.html",
-        {"counts": selectors.home_counts(request.user), "breadcrumbs": []},
+        {
+            "counts": selectors.home_counts(request.user),
+            "queue": _queue_counts(request),
+            "breadcrumbs": [],
+        },
     )
+
+
+def _queue_counts(request: HttpRequest) -> list[workqueue.Count]:
+    """The user's queue counts, read once per request (the page and its top bar)."""
+    counts = workqueue.counts(request.user)
+    request.queue_total = sum(c.value for c in counts)  # type: ignore[attr-defined]
+    return counts
+
+
+@require_GET
+def queue(request: HttpRequest) -> HttpResponse:
+    """我的待办: what waits for the user across the modules, filtered by module and kind."""
+    user = request.user
+    counts = _queue_counts(request)
+    form = QueueFilterForm(request.GET or None, counts=counts)
+    error = ""
+    if request.GET and not form.is_valid():
+        error = "；".join(
+            f"{form.fields[name].label}：{text}" if name in form.fields else str(text)
+            for name, errors in form.errors.items()
+            for text in errors
+        )
+    data = form.cleaned_data if form.is_bound and not error else {}
+    page = workqueue.page(
+        user, module=data.get("module") or "", kind=data.get("kind") or "",
+        number=data.get("page") or 1, known=counts,
+    )  # fmt: skip
+    if error:
+        page = workqueue.Page([], 1, 1, 0, False, counts)
+    items = [{**vars(i), "module_label": workqueue.module_label(i.module)} for i in page.items]
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request, "core/queue.html",
+        {
+            "form": form, "page": _Shown(page, items), "error": error, "query": query.urlencode(),
+            "shown_cap": workqueue.MAX_PAGES * workqueue.PAGE_SIZE,
+            "breadcrumbs": [{"label": "我的待办"}],
+        },
+        status=400 if error else 200,
+    )  # fmt: skip
+
+
+class _Shown:
+    """A queue page as the template and the shared pager read it."""
+
+    def __init__(self, page: workqueue.Page, items: list[dict[str, Any]]) -> None:
+        self.items, self.count, self.capped = items, page.count, page.capped
+        self.number, self.has_previous, self.has_next = (
+            page.number,
+            page.has_previous,
+            page.has_next,
+        )
+        self.previous_page_number = page.previous_page_number
+        self.next_page_number = page.next_page_number
+        self.paginator = {"num_pages": page.num_pages}
+
+
+NOTIFICATIONS_PAGE = 50
+
+
+@require_GET
+def notification_list(request: HttpRequest) -> HttpResponse:
+    rows = notifications.notifications_for(request.user)
+    page = Paginator(rows, NOTIFICATIONS_PAGE).get_page(int_param(request.GET.get("page")) or 1)
+    for n in page:
+        n.kind_label = notifications.kind_label(n.kind)  # type: ignore[attr-defined]
+        n.safe_url = notifications.safe_url(n.url) and bool(n.url)  # type: ignore[attr-defined]
+    return render(
+        request, "core/notifications.html",
+        {
+            "items": page, "page": page, "unread": notifications.unread_count(request.user),
+            "breadcrumbs": [{"label": "通知"}],
+        },
+    )  # fmt: skip
+
+
+@require_POST
+def notification_read(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    assert isinstance(user, User)  # the view requires a login
+    try:
+        post = posted(NotificationReadForm, request)
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+        return redirect("notifications")
+    pk = post["id"]
+    notifications.notification_mark_read(actor=user, ids=[pk] if pk else None)
+    target = post["next"] or ""
+    if target and notifications.safe_url(target):
+        return redirect(target)
+    return redirect("notifications")
 
 
 @login_not_required

@@ -19,7 +19,7 @@ class DisclosureConfig(AppConfig):
         labels.register()
         from django.db.models.signals import post_migrate
 
-        from fazhi.core import nav
+        from fazhi.core import jobs, nav, notifications
         from fazhi.core.models import Permission
         from fazhi.disclosure.procedure import PROCEDURE
         from fazhi.disclosure.services import disclosure_expire_corrections, lookup_failures_clean
@@ -27,6 +27,9 @@ class DisclosureConfig(AppConfig):
         from fazhi.procedures.documents import register_template
 
         engine.register(PROCEDURE)
+        from fazhi.procedures.queue import register_cases
+
+        register_cases(PROCEDURE.code, related=("disclosure",))
         for code, name in (
             ("receipt", "政府信息公开申请登记回执"),
             ("correction", "补正申请告知书"),
@@ -35,14 +38,15 @@ class DisclosureConfig(AppConfig):
             ("reply", "政府信息公开申请答复书"),
         ):
             register_template(f"disclosure.{code}", name, TEMPLATES / f"{code}.docx")
-        engine.register_tick(
-            "disclosure.abandon",
-            lambda today: f"逾期未补正视为放弃：{disclosure_expire_corrections(today)} 件",
-        )
-        engine.register_tick(
-            "disclosure.lookup_failures",
-            lambda today: f"清理过期的查询失败记录：{lookup_failures_clean(today)} 条",
-        )
+        jobs.register(
+            "disclosure.abandon", "逾期未补正视为放弃",
+            lambda today: f"{disclosure_expire_corrections(today)} 件",
+        )  # fmt: skip
+        jobs.register(
+            "disclosure.lookup_failures", "清理过期的查询失败记录",
+            lambda today: f"{lookup_failures_clean(today)} 条",
+        )  # fmt: skip
+        notifications.register_kind("disclosure.supply", "申请人补正")
         post_migrate.connect(_seed_rule, sender=self)
 
         def handles(user: Any) -> bool:

@@ -6,13 +6,20 @@ from __future__ import annotations
 from datetime import date
 
 from fazhi.core.models import Organisation, User
+from fazhi.core.numbering import number_pattern_set
 from fazhi.disclosure import services
 from fazhi.disclosure.models import ApplicantType, Channel, DisclosureRequest
-from fazhi.procedures.services import number_pattern_set
+from fazhi.procedures import engine
+from fazhi.procedures.engine import case_series
+from fazhi.procedures.models import ApprovalSetting, Case, LegalReviewAssignment
+from fazhi.procedures.services import approval_decide, pending_approval, step_signers
 
 D = date
 # (username of the handling clerk, number pattern)
 UNITS = (("sfj", "抚司公开〔{year}〕{seq}号"), ("lc", "临府公开〔{year}〕{seq}号"), ("nc", None))
+# 法制审核 of 临川区人民政府's replies by 临川区司法局 (participation); the other demo units
+# switch that optional step off for disclosure replies (ApprovalSetting).
+LEGAL_REVIEW = {"临川区人民政府": "临川区司法局"}
 SCRIPTS: tuple[tuple[str, str, str, tuple[tuple[str, date, dict[str, object]], ...]], ...] = (
     ("李明", ApplicantType.PERSON, "2026年度城区道路改造工程的招标公告及中标结果", (
         ("register", D(2026, 9, 24), {}),
@@ -29,6 +36,9 @@ SCRIPTS: tuple[tuple[str, str, str, tuple[tuple[str, date, dict[str, object]], .
     )),
     ("王芳", ApplicantType.PERSON, "本单位2025年行政处罚决定书清单", (
         ("register", D(2026, 10, 9), {}),
+        # Drafted and left in sign-off: the 科室负责人's work queue shows it.
+        ("reply", D(2026, 11, 2), {"reply_type": "public", "_unsigned": True,
+                                   "reply_text": "予以公开，2025年行政处罚决定书清单见附件。"}),
     )),
     ("抚州某科技有限公司", ApplicantType.BUSINESS, "2026年企业扶持资金申报指南及评审结果", (
         ("register", D(2026, 11, 16), {}),
@@ -49,8 +59,11 @@ def load_demo_requests() -> int:
             continue
         unit: Organisation = clerk.unit
         services.desk_set(actor=None, unit=unit, address=f"{unit.name}政务公开办公室")
+        _approval_settings(unit)
         if pattern:
-            number_pattern_set(actor=None, unit=unit, procedure="disclosure", pattern=pattern)
+            number_pattern_set(
+                actor=None, unit=unit, series=case_series("disclosure"), pattern=pattern
+            )
         for name, kind, description, steps in SCRIPTS:
             if DisclosureRequest.objects.filter(owner_unit=unit, applicant_name=name).exists():
                 continue
@@ -64,9 +77,43 @@ def load_demo_requests() -> int:
             )  # fmt: skip
             for action, on, inputs in steps[1:]:
                 request.case.refresh_from_db()
+                values = dict(inputs)
+                unsigned = bool(values.pop("_unsigned", False))
                 services.disclosure_act(
                     actor=clerk, request_id=request.pk, action=action, on=on,
-                    version=request.case.version, inputs=dict(inputs),
+                    version=request.case.version, inputs=values,
                 )  # fmt: skip
+                if not unsigned:
+                    _sign_through(request.case, on)
             made += 1
     return made
+
+
+def _approval_settings(unit: Organisation) -> None:
+    reviewer = LEGAL_REVIEW.get(unit.name)
+    if reviewer is not None:
+        found = Organisation.objects.filter(name=reviewer).first()
+        if found is not None:
+            LegalReviewAssignment.objects.get_or_create(unit=unit, defaults={"reviewer": found})
+        return
+    ApprovalSetting.objects.get_or_create(
+        unit=unit, procedure="disclosure", action="reply", step="legal",
+        defaults={"enabled": False},
+    )  # fmt: skip
+
+
+def _sign_through(case: Case, on: date) -> None:
+    """The demo's signers sign a drafted reply on the day it was drafted."""
+    procedure = engine.get(case.procedure)
+    while (approval := pending_approval(Case.objects.get(pk=case.pk))) is not None:
+        spec = procedure.action(approval.action)
+        assert spec is not None
+        step = next(s for s in spec.approval if s.code == approval.step)
+        current = Case.objects.get(pk=case.pk)
+        signers = [u for u in step_signers(current, step) if u.pk != approval.drafted_by_id]
+        if not signers:
+            return  # left waiting: the demo shows a reply in sign-off
+        approval_decide(
+            actor=signers[0], approval_id=approval.pk, approve=True, on=on,
+            version=current.version, comment="同意",
+        )  # fmt: skip

@@ -6,9 +6,17 @@ from collections.abc import Iterable
 
 from django.db.models import QuerySet
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Border, Font, Side
+from openpyxl.styles import Alignment
 
-from fazhi.core.exports import XLSX, workbook_bytes, xlsx_bytes
+from fazhi.core.exports import (
+    BORDER,
+    XLSX,
+    header_style,
+    repeat_rows,
+    sheet_heading,
+    workbook_bytes,
+    xlsx_bytes,
+)
 from fazhi.disclosure.procedure import PROCEDURE
 from fazhi.disclosure.selectors import AnnualTable, row_status
 from fazhi.procedures.models import Case
@@ -17,7 +25,7 @@ from fazhi.workdays.index import current_calendar
 __all__ = ["XLSX", "annual_table_xlsx", "office_list_xlsx"]
 
 
-def office_list_xlsx(rows: QuerySet[Case] | Iterable[Case]) -> bytes:
+def office_list_xlsx(rows: QuerySet[Case] | Iterable[Case], *, unit: str) -> bytes:
     cal = current_calendar()
     data = []
     for case in rows:
@@ -39,36 +47,38 @@ def office_list_xlsx(rows: QuerySet[Case] | Iterable[Case]) -> bytes:
          "到期日", "期限状态", "说明", "所需信息"],
         data,
         [26, 22, 12, 10, 10, 14, 14, 12, 10, 24, 50],
+        unit=unit,
     )  # fmt: skip
 
 
-def annual_table_xlsx(table: AnnualTable) -> bytes:
-    """The table laid out as in the annual report: two header rows, sections indented."""
+def annual_table_xlsx(table: AnnualTable, *, unit: str) -> bytes:
+    """The table laid out as in the annual report: two header rows, sections indented; the
+    title, 制表单位 and the header rows print on every page."""
     wb = Workbook()
     ws = wb.active
     assert ws is not None
     ws.title = f"{table.year}年申请情况"
     n = len(table.columns)
-    ws.cell(
-        row=1,
-        column=1,
-        value=f"收到和处理政府信息公开申请情况（{table.year}年，{table.unit_label}）",
+    top = sheet_heading(
+        ws,
+        f"收到和处理政府信息公开申请情况（{table.year}年，{table.unit_label}）",
+        unit=unit,
+        columns=n + 2,
     )
-    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=n + 2)
     ws.cell(
-        row=2, column=1, value="本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和"
+        row=top, column=1, value="本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和"
     )
-    ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=n + 2)
-    ws.cell(row=3, column=1, value="")
-    ws.cell(row=3, column=2, value="申请人情况")
-    ws.merge_cells(start_row=3, start_column=2, end_row=3, end_column=n + 2)
-    ws.cell(row=4, column=2, value="自然人")
-    ws.cell(row=4, column=3, value="法人或其他组织")
-    ws.merge_cells(start_row=4, start_column=3, end_row=4, end_column=n + 1)
-    ws.cell(row=4, column=n + 2, value="总计")
+    ws.merge_cells(start_row=top, start_column=1, end_row=top, end_column=n + 2)
+    head = top + 1  # three header rows below the note
+    ws.cell(row=head, column=2, value="申请人情况")
+    ws.merge_cells(start_row=head, start_column=2, end_row=head, end_column=n + 2)
+    ws.cell(row=head + 1, column=2, value="自然人")
+    ws.cell(row=head + 1, column=3, value="法人或其他组织")
+    ws.merge_cells(start_row=head + 1, start_column=3, end_row=head + 1, end_column=n + 1)
+    ws.cell(row=head + 1, column=n + 2, value="总计")
     for i, (_, label) in enumerate(table.columns[1:], start=3):
-        ws.cell(row=5, column=i, value=label)
-    r = 6
+        ws.cell(row=head + 2, column=i, value=label)
+    r = head + 3
     for row in table.rows():
         if row.key == "public":
             ws.cell(row=r, column=1, value="三、本年度办理结果")
@@ -79,13 +89,15 @@ def annual_table_xlsx(table: AnnualTable) -> bytes:
             ws.cell(row=r, column=i, value=value)
         ws.cell(row=r, column=n + 2, value=row.total)
         r += 1
-    thin = Side(style="thin", color="999999")
-    for line in ws.iter_rows(min_row=3, max_row=r - 1, max_col=n + 2):
+    for line in ws.iter_rows(min_row=head, max_row=r - 1, max_col=n + 2):
         for cell in line:
-            cell.border = Border(left=thin, right=thin, top=thin, bottom=thin)
+            cell.border = BORDER
             cell.alignment = Alignment(wrap_text=True, vertical="center")
-    ws["A1"].font = Font(bold=True, size=13)
+    for line in ws.iter_rows(min_row=head, max_row=head + 2, max_col=n + 2):
+        header_style(line)
     ws.column_dimensions["A"].width = 60
     for i in range(2, n + 3):
-        ws.column_dimensions[ws.cell(row=5, column=i).column_letter].width = 12
+        ws.column_dimensions[ws.cell(row=head + 2, column=i).column_letter].width = 12
+    ws.freeze_panes = f"B{head + 3}"
+    repeat_rows(ws, head + 2)
     return workbook_bytes(wb)

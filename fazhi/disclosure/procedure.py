@@ -18,7 +18,20 @@ from django.urls import reverse
 
 from fazhi.disclosure.models import ApplicantType, Channel, LetterKind
 from fazhi.procedures import engine
-from fazhi.procedures.engine import CLEAR, EXTEND, RESUME, START, STOP, Action, Clock, Document
+from fazhi.procedures.engine import (
+    ALL,
+    CLEAR,
+    EXTEND,
+    LEGAL,
+    RESUME,
+    REVIEW,
+    SIGN,
+    START,
+    STOP,
+    Action,
+    Clock,
+    Document,
+)
 from fazhi.procedures.engine import Input as In
 from fazhi.procedures.models import Case, CaseEvent, Owed
 from fazhi.workdays.deadlines import compute_rule
@@ -136,6 +149,8 @@ PROCEDURE = engine.Procedure(
         engine.State(ABANDONED, "视为放弃申请", open=False),
     ),
     initial=RECEIVED,
+    own_rules=(CORRECTION_RULE,),
+    record_word="申请",
     actions=(
         Action(
             "register", "登记受理", sources=(), target=RECEIVED,
@@ -160,7 +175,7 @@ PROCEDURE = engine.Procedure(
             inputs=(In("items", "需要补正的事项", kind="textarea",
                        help="一次性写明需要补正的全部内容（条例第三十条）"),),
             clock=(Clock(START, CORRECTION_RULE, owed_by=Owed.APPLICANT),),
-            documents=(Document("disclosure.correction", "补正申请告知书"),),
+            documents=(Document("disclosure.correction", "补正申请告知书", number_word="公开补"),),
         ),
         Action(
             "supply", "申请人提交补正", sources=(CORRECTION,), target=RECEIVED,
@@ -178,7 +193,7 @@ PROCEDURE = engine.Procedure(
         ),
         Action(
             "abandon", "逾期未补正，视为放弃", sources=(CORRECTION,), target=ABANDONED,
-            by="system", permission=None, check=_correction_period_over, clock=(Clock(CLEAR),),
+            by="system", permission=None, check=_correction_period_over, clock=(Clock(CLEAR, name=ALL),),
         ),
         Action(
             "consult", "征求第三方意见", sources=(RECEIVED,), target=CONSULTING,
@@ -201,7 +216,7 @@ PROCEDURE = engine.Procedure(
                     In("approver", "批准人（政府信息公开工作机构负责人）"),
                     In("reason", "延期理由", kind="textarea")),
             clock=(Clock(EXTEND, amount_input="days"),),
-            documents=(Document("disclosure.extension", "延长答复期限告知书"),),
+            documents=(Document("disclosure.extension", "延长答复期限告知书", number_word="公开延"),),
         ),
         Action(
             "reply", "答复", sources=(RECEIVED,), target=REPLIED, style="primary",
@@ -211,8 +226,11 @@ PROCEDURE = engine.Procedure(
                     In("reply_text", "答复内容", kind="textarea", required=False,
                        help="填写后按模板生成答复书；也可以上传已签发的答复书"),
                     In("reply_file", "已签发的答复书", kind="file", required=False)),
-            clock=(Clock(CLEAR),),
-            documents=(Document("disclosure.reply", "政府信息公开申请答复书",
+            clock=(Clock(CLEAR, name=ALL),),
+            # The reply reaches the applicant only when signed: 承办机构负责人审核, 法制审核
+            # (a unit may switch it off: ApprovalSetting), 机关负责人签发.
+            approval=(REVIEW, LEGAL, SIGN),
+            documents=(Document("disclosure.reply", "政府信息公开申请答复书", number_word="公开答",
                                 when=lambda inputs: bool(inputs.get("reply_text"))),),
             requires_document=True,
             requires_document_message=(
@@ -227,7 +245,7 @@ PROCEDURE = engine.Procedure(
         Action(
             "withdraw", "申请人撤回申请", sources=(SUBMITTED, *ACTIVE), target=WITHDRAWN,
             inputs=(In("reason", "撤回情况", kind="textarea"),),
-            clock=(Clock(CLEAR),),
+            clock=(Clock(CLEAR, name=ALL),),
         ),
     ),
 )  # fmt: skip

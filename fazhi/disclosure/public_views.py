@@ -20,14 +20,16 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
-from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from fazhi.core.middleware import client_ip
-from fazhi.disclosure import selectors, services, uploads
+from fazhi.core.uploads import download, gated
+from fazhi.disclosure import selectors, services
 from fazhi.disclosure.forms import LookupForm, PublicApplicationForm, SupplyForm
 from fazhi.disclosure.models import DisclosureRequest
 from fazhi.disclosure.procedure import CORRECTION, PROCEDURE
+from fazhi.procedures.forms import attachment_of
+from fazhi.procedures.models import CASE_UPLOADS
 
 SESSION_KEY = "disclosure_access"
 
@@ -55,29 +57,22 @@ def _desks() -> list[tuple[int, str]]:
     return [(d.unit.pk, d.unit.name) for d in services.desks_online()]
 
 
+def _apply_refused(request: HttpRequest, error: str) -> HttpResponse:
+    return _apply_page(request, PublicApplicationForm(desks=_desks()), error=error, status=413)
+
+
 @login_not_required
 @never_cache
-@csrf_exempt  # checked below, once the size-limiting upload handler is in place
 @require_http_methods(["GET", "POST"])
+@gated(CASE_UPLOADS, _apply_refused)
 def apply(request: HttpRequest) -> HttpResponse:
-    if request.method == "POST" and uploads.too_large(request):
-        form = PublicApplicationForm(desks=_desks())
-        return _apply_page(request, form, error=uploads.TOO_LARGE, status=413)
-    handler = uploads.install(request) if request.method == "POST" else None
-    return _apply(request, handler)
-
-
-@csrf_protect
-def _apply(request: HttpRequest, handler: uploads.SizeLimitHandler | None) -> HttpResponse:
     if request.method != "POST":
         return _apply_page(request, PublicApplicationForm(desks=_desks()))
     form = PublicApplicationForm(request.POST, request.FILES, desks=_desks())
-    if handler is not None and handler.exceeded:
-        return _apply_page(request, form, error=uploads.TOO_LARGE, status=413)
     if not form.is_valid():
         return _apply_page(request, form, status=400)
     try:
-        attachment = uploads.checked_upload("attachment", request.FILES.get("attachment"))
+        attachment = attachment_of(request, "attachment")
         created = services.disclosure_submit(
             unit_id=form.cleaned_data["unit"], application=form.application(),
             attachment=attachment,
@@ -95,7 +90,7 @@ def _apply_page(
     return render(
         request,
         "disclosure/public/apply.html",
-        {"form": form, "error": error, "max_mb": uploads.MAX_BYTES // 1024 // 1024},
+        {"form": form, "error": error, "max_mb": CASE_UPLOADS.total() // 1024 // 1024},
         status=status,
     )
 
@@ -178,42 +173,32 @@ def status_document(request: HttpRequest, code: str, doc: int) -> HttpResponse:
     document = selectors.applicant_document(found, doc) if found else None
     if document is None:
         raise Http404("文书不存在")
-    from urllib.parse import quote
+    return download(document.file, document.filename)
 
-    response = HttpResponse(bytes(document.content), content_type=document.content_type)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(document.filename)}"
-    return response
+
+def _supply_refused(request: HttpRequest, error: str, code: str) -> HttpResponse:
+    found = _granted(request, code)
+    if found is None:
+        return redirect("disclosure_public:lookup")
+    messages.error(request, error)
+    return redirect("disclosure_public:status", code=found.query_code)
 
 
 @login_not_required
 @never_cache
-@csrf_exempt  # checked below, once the size-limiting upload handler is in place
 @require_POST
+@gated(CASE_UPLOADS, _supply_refused)
 def supply(request: HttpRequest, code: str) -> HttpResponse:
     found = _granted(request, code)
     if found is None:
         return redirect("disclosure_public:lookup")
-    if uploads.too_large(request):
-        messages.error(request, uploads.TOO_LARGE)
-        return redirect("disclosure_public:status", code=found.query_code)
-    handler = uploads.install(request)
-    return _supply(request, found, handler)
-
-
-@csrf_protect
-def _supply(
-    request: HttpRequest, found: DisclosureRequest, handler: uploads.SizeLimitHandler
-) -> HttpResponse:
     form = SupplyForm(request.POST, request.FILES)
-    if handler.exceeded:
-        messages.error(request, uploads.TOO_LARGE)
-        return redirect("disclosure_public:status", code=found.query_code)
     if not form.is_valid():
         return render(
             request, "disclosure/public/status.html", _status_context(found, form), status=400
         )
     try:
-        attachment = uploads.checked_upload("attachment", request.FILES.get("attachment"))
+        attachment = attachment_of(request, "attachment")
         services.disclosure_supply(
             request=found, text=form.cleaned_data["text"], attachment=attachment
         )

@@ -25,6 +25,7 @@ from fazhi.disclosure.models import (
     ReplyType,
 )
 from fazhi.procedures.models import Case, CaseDocument, CaseEvent, Owed
+from fazhi.procedures.queue import waiting_q
 from fazhi.workdays.deadlines import Deadline, compute_rule, deadline_state, due_soon_workdays
 from fazhi.workdays.index import WorkCalendar, current_calendar
 
@@ -103,11 +104,11 @@ def timeline(case: Case) -> list[CaseEvent]:
 
 
 def documents_for_applicant(request: DisclosureRequest) -> list[CaseDocument]:
-    return list(request.case.documents.filter(for_applicant=True).defer("content").order_by("pk"))
+    return list(request.case.documents.filter(for_applicant=True).order_by("pk"))
 
 
 def applicant_document(request: DisclosureRequest, pk: int) -> CaseDocument | None:
-    return request.case.documents.filter(for_applicant=True, pk=pk).first()
+    return request.case.documents.select_related("file").filter(for_applicant=True, pk=pk).first()
 
 
 # --- the office list -----------------------------------------------------------------------
@@ -122,6 +123,7 @@ class ListFilters:
     channel: str = ""
     deadline: str = ""  # overdue | due_soon
     q: str = ""
+    mine: bool = False  # only what waits for the user (the work queue's 待办理)
 
 
 def open_cases(user: Any, filters: ListFilters, *, today: date | None = None) -> QuerySet[Case]:
@@ -133,6 +135,8 @@ def open_cases(user: Any, filters: ListFilters, *, today: date | None = None) ->
     )
     if filters.unit:
         rows = rows.filter(owner_unit_id=filters.unit)
+    if filters.mine:
+        rows = rows.filter(waiting_q(user, proc.CODE))
     if filters.state in LIST_STATES:
         rows = rows.filter(state=filters.state)
     if filters.channel in Channel.values:

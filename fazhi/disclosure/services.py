@@ -11,14 +11,16 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
-from fazhi.core import audit
+from fazhi.core import audit, notifications
 from fazhi.core.models import Organisation, Permission, User
 from fazhi.core.services import _require
 from fazhi.core.text import compact, control_message, normalise, tidy
 from fazhi.core.validators import validate_phone, validate_ric, validate_uscc
+from fazhi.disclosure import documents
 from fazhi.disclosure import procedure as proc
 from fazhi.disclosure.models import (
     ApplicantType,
@@ -473,12 +475,22 @@ def lookup_failures_clean(today: date | None = None) -> int:
 def disclosure_supply(
     *, request: DisclosureRequest, text: str, attachment: Upload | None = None
 ) -> CaseEvent:
-    """The applicant supplies the 补正 on the portal (identity already proved by the caller)."""
-    return engine_services.case_act(
-        actor=None, case_id=request.case_id, action="supply", on=timezone.localdate(),
-        version=None, inputs={"text": text}, uploads=[attachment] if attachment else None,
-        actor_name=f"申请人 {request.applicant_name}",
-    )  # fmt: skip
+    """The applicant supplies the 补正 on the portal (identity already proved by the caller);
+    the office's case handlers are told, since the reply period runs again from today."""
+    with transaction.atomic():
+        event = engine_services.case_act(
+            actor=None, case_id=request.case_id, action="supply", on=timezone.localdate(),
+            version=None, inputs={"text": text}, uploads=[attachment] if attachment else None,
+            actor_name=f"申请人 {request.applicant_name}",
+        )  # fmt: skip
+        case = Case.objects.get(pk=request.case_id)
+        notifications.notify_role(
+            case.owner_unit_id, Permission.HANDLE_CASES, kind="disclosure.supply",
+            url=reverse("disclosure:detail", args=[request.pk]),
+            text=f"申请人已提交补正：{case.number or case.title}，答复期限重新计算至 "
+            f"{case.due_on.isoformat() if case.due_on else '—'}",
+        )  # fmt: skip
+    return event
 
 
 def disclosure_expire_corrections(today: date | None = None) -> int:
@@ -561,6 +573,7 @@ def document_context(case: Case, event: CaseEvent, inputs: dict[str, Any]) -> di
     }
     if event.action == "reply":
         context["reply_type_label"] = ReplyType(inputs["reply_type"]).label
+        context["remedy"] = documents.remedy(case.owner_unit, inputs["reply_type"])
     if event.action == "extend":
         context["days"] = inputs.get("days", "")
     return context

@@ -13,16 +13,19 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from fazhi.core.exports import issuing_unit
 from fazhi.core.models import User
 from fazhi.core.params import int_param
-from fazhi.disclosure import exports, selectors, services, uploads
+from fazhi.core.uploads import gated
+from fazhi.disclosure import exports, selectors, services
 from fazhi.disclosure.forms import IntakeForm
 from fazhi.disclosure.models import Channel
 from fazhi.disclosure.procedure import PROCEDURE
-from fazhi.procedures.forms import action_form
+from fazhi.procedures.approvals import approval_panel
+from fazhi.procedures.forms import action_form, attachment_of
+from fazhi.procedures.models import CASE_UPLOADS
 from fazhi.procedures.services import Upload, Verdict, allowed_actions, open_allowed
 from fazhi.workdays.index import current_calendar
 
@@ -56,10 +59,13 @@ def request_list(request: HttpRequest) -> HttpResponse:
         channel=request.GET.get("channel", ""),
         deadline=request.GET.get("deadline", ""),
         q=request.GET.get("q", "")[:64],
+        mine=request.GET.get("mine") == "1",
     )
     rows = selectors.open_cases(user, filters)
     if request.GET.get("format") == "xlsx":
-        return _xlsx(exports.office_list_xlsx(rows[:10000]), "依申请公开办理中.xlsx")
+        return _xlsx(
+            exports.office_list_xlsx(rows[:10000], unit=issuing_unit(user)), "依申请公开办理中.xlsx"
+        )
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
     cal = current_calendar()
     # Plain values per row: the page renders 50 rows with their explanations, and every
@@ -103,33 +109,32 @@ def request_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@csrf_exempt  # checked below, once the size-limiting upload handler is in place
-@require_http_methods(["GET", "POST"])
-def request_create(request: HttpRequest) -> HttpResponse:
+def _may_register_or_403(request: HttpRequest) -> None:
     verdict = _may_register(_user(request))
     if not verdict:
         raise PermissionDenied(verdict.reason)
-    if request.method == "POST" and uploads.too_large(request):
-        return _create_page(request, IntakeForm(), error=uploads.TOO_LARGE, status=413)
-    handler = uploads.install(request) if request.method == "POST" else None
-    return _request_create(request, handler)
 
 
-@csrf_protect
-def _request_create(request: HttpRequest, handler: uploads.SizeLimitHandler | None) -> HttpResponse:
+def _create_refused(request: HttpRequest, error: str) -> HttpResponse:
+    _may_register_or_403(request)
+    return _create_page(request, IntakeForm(), error=error, status=413)
+
+
+@require_http_methods(["GET", "POST"])
+@gated(CASE_UPLOADS, _create_refused)
+def request_create(request: HttpRequest) -> HttpResponse:
+    _may_register_or_403(request)
     user = _user(request)
     if request.method != "POST":
         return _create_page(request, IntakeForm(initial={"submitted_on": timezone.localdate()}))
     form = IntakeForm(request.POST, request.FILES)
-    if handler is not None and handler.exceeded:
-        return _create_page(request, form, error=uploads.TOO_LARGE, status=413)
     if not form.is_valid():
         return _create_page(request, form, status=400)
     if user.unit is None:  # a superuser without a unit: registered for which office?
         return _create_page(request, form, error="您未分配单位，不能登记申请", status=400)
     data = form.cleaned_data
     try:
-        attachment = uploads.checked_upload("attachment", request.FILES.get("attachment"))
+        attachment = attachment_of(request, "attachment")
         created = services.disclosure_register(
             actor=user, unit=user.unit, application=form.application(), channel=data["channel"],
             letter_kind=data.get("letter_kind") or "", submitted_on=data["submitted_on"],
@@ -177,9 +182,10 @@ def _detail_context(
         "state_label": PROCEDURE.state_label(case.state),
         "status": selectors.row_status(case),
         "sides": selectors.side_deadlines(found),
-        "documents": case.documents.defer("content").order_by("pk"),
+        "documents": case.documents.order_by("pk"),
         "events": selectors.timeline(case)[-5:],
         "actions": actions,
+        "panel": approval_panel(user, case),
         "breadcrumbs": [
             {"label": "依申请公开", "url": reverse("disclosure:list")},
             {"label": case.number or f"网上申请 {found.query_code}"},
@@ -193,28 +199,26 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "disclosure/detail.html", _detail_context(request, found))
 
 
-@csrf_exempt  # checked below, once the size-limiting upload handler is in place
+def _act_refused(request: HttpRequest, error: str, pk: int, action: str) -> HttpResponse:
+    found = selectors.request_for(request.user, pk)
+    messages.error(request, error)
+    return redirect("disclosure:detail", pk=found.pk)
+
+
 @require_POST
+@gated(CASE_UPLOADS, _act_refused)
 def request_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     found = selectors.request_for(request.user, pk)
-    if uploads.too_large(request):
-        messages.error(request, uploads.TOO_LARGE)
-        return redirect("disclosure:detail", pk=found.pk)
-    handler = uploads.install(request)
-    return _request_act(request, found, action, handler)
-
-
-@csrf_protect
-def _request_act(
-    request: HttpRequest, found: Any, code: str, handler: uploads.SizeLimitHandler
-) -> HttpResponse:
-    action = PROCEDURE.action(code)
-    if action is None or action.by != "office":
+    code = action
+    step = PROCEDURE.action(code)
+    if step is None or step.by != "office":
         raise Http404("没有这一步")
+    return _request_act(request, found, step)
+
+
+def _request_act(request: HttpRequest, found: Any, action: Any) -> HttpResponse:
+    code = action.code
     form = action_form(action, version=found.case.version, data=request.POST, files=request.FILES)
-    if handler.exceeded:
-        messages.error(request, uploads.TOO_LARGE)
-        return redirect("disclosure:detail", pk=found.pk)
     if not form.is_valid():
         context = _detail_context(request, found, {code: form})
         return render(request, "disclosure/detail.html", context, status=400)
@@ -226,7 +230,7 @@ def _request_act(
         for spec in action.inputs:
             if spec.kind == "file":
                 data.pop(spec.name, None)
-                upload = uploads.checked_upload(spec.name, request.FILES.get(f"{code}-{spec.name}"))
+                upload = attachment_of(request, f"{code}-{spec.name}", spec.name)
                 if upload is not None:
                     files.append(upload)
         services.disclosure_act(
@@ -236,7 +240,10 @@ def _request_act(
     except ValidationError as exc:
         messages.error(request, f"{action.label}未完成：{_errors(exc)}")
         return redirect("disclosure:detail", pk=found.pk)
-    messages.success(request, f"已{action.label}。")
+    if action.approval:
+        messages.success(request, f"“{action.label}”已拟稿送审，签发后生效。")
+    else:
+        messages.success(request, f"已{action.label}。")
     return redirect("disclosure:detail", pk=found.pk)
 
 
@@ -255,7 +262,10 @@ def figures(request: HttpRequest) -> HttpResponse:
     unit_id = int_param(request.GET.get("unit"))
     table = selectors.annual_table(user=user, year=year, unit_id=unit_id)
     if request.GET.get("format") == "xlsx":
-        return _xlsx(exports.annual_table_xlsx(table), f"{year}年政府信息公开申请情况.xlsx")
+        return _xlsx(
+            exports.annual_table_xlsx(table, unit=issuing_unit(user)),
+            f"{year}年政府信息公开申请情况.xlsx",
+        )
     return render(
         request,
         "disclosure/figures.html",

@@ -114,18 +114,11 @@ class IndicatorsConfig(AppConfig):
 
 
 def _register_tick() -> None:
-    """`fazhi tick` belongs to the case engine; recompute our figures there when it exists."""
-    try:
-        from fazhi.procedures import engine
-    except ImportError:  # pragma: no cover - the engine ships with the project
-        return
-    register = getattr(engine, "register_tick", None)
-    if register is None:
-        return
+    from fazhi.core import jobs
 
     def tick(today: Any) -> str:
         from fazhi.indicators.services import indicators_recompute
 
-        return f"指标重新计算：{indicators_recompute()} 项数值有变化"
+        return f"{indicators_recompute()} 项数值有变化"
 
-    register("indicators.recompute", tick)
+    jobs.register("indicators.recompute", "指标重新计算", tick)

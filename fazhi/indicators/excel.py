@@ -1,6 +1,6 @@
 """The assessment ranking (考核评价 得分与排名) as a print-ready workbook: one sheet per
-category, title and date rows, the header repeated on every printed page, A4 landscape
-fitted to the page width."""
+category, title and 制表单位/date rows, which print on every page with the header; the page
+(A4 landscape fitted to the width) is set by core.exports.workbook_bytes."""
 
 from __future__ import annotations
 
@@ -13,7 +13,8 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from fazhi.core.exports import workbook_bytes
+from fazhi.core.exports import repeat_rows, workbook_bytes
+from fazhi.core.officialdoc import chinese_date
 from fazhi.core.text import printable
 from fazhi.indicators.models import AssessmentScheme
 from fazhi.indicators.selectors import Ranking
@@ -33,7 +34,9 @@ def _text(value: Any) -> Any:
     return printable(value) if isinstance(value, str) else value
 
 
-def _sheet(ws: Worksheet, scheme: AssessmentScheme, ranking: Ranking, today: date) -> None:
+def _sheet(
+    ws: Worksheet, scheme: AssessmentScheme, ranking: Ranking, today: date, unit: str
+) -> None:
     header = [
         "名次",
         "单位",
@@ -45,7 +48,7 @@ def _sheet(ws: Worksheet, scheme: AssessmentScheme, ranking: Ranking, today: dat
     width = len(header)
     state = ranking.notice or "全部考核项已评分，排名为最终结果。"
     ws.append([_text(f"{scheme.title} · {ranking.label}得分与排名（{ranking.state}）")])
-    ws.append([_text(f"导出日期：{today.isoformat()}　{state}")])
+    ws.append([_text(f"制表单位：{unit}　导出日期：{chinese_date(today)}　{state}")])
     for row in (1, 2):
         ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=width)
     ws["A1"].font = Font(bold=True, size=14)
@@ -81,17 +84,12 @@ def _sheet(ws: Worksheet, scheme: AssessmentScheme, ranking: Ranking, today: dat
     for i, w in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(i)].width = w
     ws.freeze_panes = ws.cell(row=HEADER_ROW + 1, column=3)
-    ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.orientation = ws.ORIENTATION_LANDSCAPE
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0  # as many pages down as needed
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.print_options.horizontalCentered = True
-    ws.oddFooter.center.text = "第 &P 页，共 &N 页"
+    repeat_rows(ws, HEADER_ROW)
 
 
-def ranking_xlsx(scheme: AssessmentScheme, rankings: list[Ranking], today: date) -> bytes:
+def ranking_xlsx(
+    scheme: AssessmentScheme, rankings: list[Ranking], today: date, *, unit: str
+) -> bytes:
     """The rankings of ``scheme`` (already read within the user's scope) as .xlsx bytes."""
     wb = Workbook()
     first = wb.active
@@ -100,7 +98,7 @@ def ranking_xlsx(scheme: AssessmentScheme, rankings: list[Ranking], today: date)
     for ranking in shown:
         ws = first if ranking is shown[0] else wb.create_sheet()
         ws.title = f"{ranking.label}排名"
-        _sheet(ws, scheme, ranking, today)
+        _sheet(ws, scheme, ranking, today, unit)
     if not shown:
         first.title = "排名"
         first.append([_text(f"{scheme.title}：没有可排名的考核对象")])

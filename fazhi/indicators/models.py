@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from fazhi.core import uploads
 from fazhi.core.scoping import ScopedModel
 from fazhi.plans.models import Comparator
 
@@ -252,8 +253,17 @@ class IndicatorValue(ScopedModel):
         return f"{self.value.normalize():f}{self.indicator.unit}"
 
 
+# 佐证材料 of a value, a score or a deduction: office files, PDF/OFD and photos, the
+# extension saying what the content must be.
+EVIDENCE_UPLOADS = uploads.Policy(
+    label="佐证材料", kinds=("pdf", "ofd", "docx", "xlsx", "doc", "xls", "jpg", "png"),
+    max_bytes=10 * 1024 * 1024, max_files=10,
+)  # fmt: skip
+
+
 class Evidence(ScopedModel):
-    """A file proving a self-reported value, a score or a deduction (kept in the database)."""
+    """A file proving a self-reported value, a score or a deduction (EVIDENCE_UPLOADS); its
+    bytes are a core StoredFile."""
 
     value = models.ForeignKey(
         IndicatorValue, null=True, blank=True, on_delete=models.CASCADE, related_name="evidence"
@@ -269,9 +279,9 @@ class Evidence(ScopedModel):
         "Deduction", null=True, blank=True, on_delete=models.CASCADE, related_name="evidence"
     )
     name = models.CharField("文件名", max_length=255)
-    size = models.PositiveIntegerField("大小（字节）")
-    sha256 = models.CharField("SHA-256", max_length=64)
-    content = models.BinaryField("内容")
+    file = models.ForeignKey(
+        "core.StoredFile", verbose_name="文件", on_delete=models.PROTECT, related_name="+"
+    )
     uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
 
     class Meta:

@@ -1,21 +1,17 @@
 """The draft 法治政府建设情况报告 of a year (.docx): the plan's chapters, what each measure's
 units reported (accepted progress reports, when the plans module keeps them), the indicators'
-figures, and the headings the office completes by hand.
-
-Every piece of text goes in through ``printable``: rows stored before typed input was checked
-may hold control characters, which a .docx cannot."""
+figures, and the headings the office completes by hand; laid out as a 公文 (core.officialdoc,
+GB/T 9704-2012), which drops the control characters rows stored before typed input was
+checked may hold."""
 
 from __future__ import annotations
 
-import io
 from collections import defaultdict
 from typing import Any
 
-from docx import Document
-from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.shared import Pt
+from django.utils import timezone
 
-from fazhi.core.text import printable
+from fazhi.core.officialdoc import OfficialDocument
 from fazhi.indicators import selectors
 from fazhi.plans import models as plan_models
 from fazhi.plans.models import Chapter, Measure, Plan, Task
@@ -51,38 +47,15 @@ def accepted_reports(user: Any, plan: Plan, year: int) -> dict[int, list[str]]:
     return found
 
 
-def _heading(doc: Any, text: str, level: int) -> None:
-    heading = doc.add_heading(printable(text), level=level)
-    for run in heading.runs:
-        run.font.name = "黑体"
-
-
-def _paragraph(doc: Any, text: str, style: str | None = None) -> Any:
-    return doc.add_paragraph(printable(text), style=style)
-
-
-def _cells(cells: Any, texts: tuple[str, ...]) -> None:
-    for cell, text in zip(cells, texts, strict=True):
-        cell.text = printable(text)
-
-
 def build(user: Any, plan: Plan, year: int) -> bytes:
     """The report as .docx bytes, within what ``user`` may see."""
-    doc = Document()
-    normal = doc.styles["Normal"]
-    normal.font.name = "仿宋"
-    normal.font.size = Pt(14)
-    title = doc.add_paragraph()
-    title.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    run = title.add_run(printable(f"{plan.owner_unit.display_name}{year}年度法治政府建设情况报告"))
-    run.bold = True
-    run.font.size = Pt(20)
-    note = _paragraph(
-        doc,
+    doc = OfficialDocument()
+    unit = plan.owner_unit
+    doc.title(f"{unit.name}\n{year}年度法治政府建设情况报告")
+    doc.paragraph(
         f"（草稿：依据《{plan.title}》的任务台账、已审核通过的进展报告和指标数值自动生成，"
-        f"请核实补充后报送。每年3月1日前报送，4月1日前向社会公开。）",
+        f"请核实补充后报送。每年3月1日前报送，4月1日前向社会公开。）"
     )
-    note.alignment = WD_ALIGN_PARAGRAPH.CENTER
 
     reports = accepted_reports(user, plan, year)
     tasks: dict[int, list[Task]] = defaultdict(list)
@@ -95,13 +68,13 @@ def build(user: Any, plan: Plan, year: int) -> bytes:
     for row in selectors.rows_for(user, year, indicators=indicators):
         by_measure[row.indicator.measure_id].append(row)
 
-    _heading(doc, f"一、{year}年度推进法治政府建设的主要举措和成效", 1)
+    doc.heading(f"一、{year}年度推进法治政府建设的主要举措和成效", 1)
     chapters = list(Chapter.objects.filter(plan=plan).order_by("position"))
     measures: dict[int | None, list[Measure]] = defaultdict(list)
     for measure in Measure.objects.filter(plan=plan).order_by("number"):
         measures[measure.chapter_id].append(measure)
     for chapter in chapters:
-        _heading(doc, f"（{chapter.number}）{chapter.title}", 2)
+        doc.heading(f"（{chapter.number}）{chapter.title}", 2)
         for measure in measures.get(chapter.pk, []):
             _measure(
                 doc,
@@ -112,7 +85,7 @@ def build(user: Any, plan: Plan, year: int) -> bytes:
             )
     loose = measures.get(None, [])
     if loose:
-        _heading(doc, "（其他）", 2)
+        doc.heading("（其他）", 2)
         for measure in loose:
             _measure(
                 doc,
@@ -122,56 +95,46 @@ def build(user: Any, plan: Plan, year: int) -> bytes:
                 by_measure.get(measure.pk, []),
             )
 
-    _heading(doc, "二、主要指标完成情况", 1)
+    doc.heading("二、主要指标完成情况", 1)
     all_rows = [r for rows_ in by_measure.values() for r in rows_]
-    table = doc.add_table(rows=1, cols=5)
-    table.style = "Table Grid"
-    _cells(table.rows[0].cells, ("编号", "指标", "目标", f"{year}年", "情况"))
+    figures = []
     for row in all_rows:
-        value = row.figure
         kind = "系统计算" if row.indicator.kind == "computed" else "单位自报"
-        _cells(
-            table.add_row().cells,
-            (
-                row.indicator.code,
-                row.indicator.name,
-                row.indicator.target_text,
-                value,
-                f"{row.status_label}，{kind}"
-                if row.verdict.detail
-                else f"{row.status_label}（{kind}）",
-            ),
+        status = (
+            f"{row.status_label}，{kind}" if row.verdict.detail else f"{row.status_label}（{kind}）"
         )
+        figures.append(
+            (row.indicator.code, row.indicator.name, row.indicator.target_text, row.figure, status)
+        )
+    doc.table(("编号", "指标", "目标", f"{year}年", "情况"), figures)
 
-    _heading(doc, "三、存在的不足和原因", 1)
-    _paragraph(doc, "（请结合督察、考核评价发现的问题填写。）")
-    _heading(doc, "四、党政主要负责人履行推进法治建设第一责任人职责情况", 1)
-    _paragraph(doc, "（请填写。）")
-    _heading(doc, f"五、{year + 1}年度推进法治政府建设的主要安排", 1)
-    _paragraph(doc, "（请填写。）")
-    out = io.BytesIO()
-    doc.save(out)
-    return out.getvalue()
+    doc.heading("三、存在的不足和原因", 1)
+    doc.paragraph("（请结合督察、考核评价发现的问题填写。）")
+    doc.heading("四、党政主要负责人履行推进法治建设第一责任人职责情况", 1)
+    doc.paragraph("（请填写。）")
+    doc.heading(f"五、{year + 1}年度推进法治政府建设的主要安排", 1)
+    doc.paragraph("（请填写。）")
+    today = timezone.localdate()
+    doc.signature(unit.name, today)
+    doc.colophon(unit.name, today)
+    return doc.bytes()
 
 
 def _measure(
-    doc: Any, measure: Measure, tasks: list[Task], reports: list[str], rows: list[Any]
+    doc: OfficialDocument, measure: Measure, tasks: list[Task], reports: list[str], rows: list[Any]
 ) -> None:
-    _paragraph(doc, f"{measure.number}.{measure.title}", "List Number").runs[0].bold = True
+    doc.heading(f"{measure.number}.{measure.title}", 3)
     if reports:
         for text in reports:
-            _paragraph(doc, text, "List Bullet")
+            doc.paragraph(text)
     elif tasks:
         units = sorted({u.display_name for t in tasks for u in t.lead_units.all()})
-        _paragraph(
-            doc,
+        doc.paragraph(
             f"本项措施共 {len(tasks)} 项任务，牵头单位：{'、'.join(units) or '未指定'}。"
-            "尚无审核通过的进展报告，请牵头单位补充。",
+            "尚无审核通过的进展报告，请牵头单位补充。"
         )
     for row in rows:
-        value = row.figure
-        _paragraph(
-            doc,
+        doc.paragraph(
             f"指标“{row.indicator.name}”：目标{row.indicator.target_text}，"
-            f"{row.year}年{value}，{row.status_label}。",
+            f"{row.year}年{row.figure}，{row.status_label}。"
         )

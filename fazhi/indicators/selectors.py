@@ -273,7 +273,12 @@ def drill_for(user: Any, indicator: Indicator, year: int, unit: Organisation | N
         records = source.records(user, unit, year) if source and source.records else None
         return Drill(f"{who} {year}年", records, values, [])
     evidence: QuerySet[Evidence] = Evidence.objects.visible_to(user)
-    files = list(evidence.filter(value__in=values).defer("content").order_by("pk"))
+    files = list(
+        evidence.filter(value__in=values)
+        .select_related("file")
+        .defer("file__content")
+        .order_by("pk")
+    )
     return Drill(f"{who} {year}年", None, values, files)
 
 

@@ -5,7 +5,6 @@ Each checks permission, runs in one transaction and is audited."""
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -17,13 +16,13 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from fazhi.core import audit, dates
-from fazhi.core.filetypes import sniff
+from fazhi.core import audit, dates, uploads
 from fazhi.core.models import Organisation, Permission, User
 from fazhi.core.services import _require
 from fazhi.core.text import check_plain, normalise, tidy
 from fazhi.indicators import registry
 from fazhi.indicators.models import (
+    EVIDENCE_UPLOADS,
     AnnualReport,
     AssessmentItem,
     AssessmentScheme,
@@ -42,12 +41,6 @@ from fazhi.indicators.models import (
 )
 from fazhi.plans.models import Plan, Target, Task
 
-MAX_EVIDENCE_BYTES = 10 * 1024 * 1024
-# Office files, PDF/OFD and photos: the extension says what the content must be.
-EVIDENCE_TYPES = {
-    ".pdf": "pdf", ".docx": "docx", ".xlsx": "xlsx", ".ofd": "ofd", ".doc": "ole",
-    ".xls": "ole", ".jpg": "jpg", ".jpeg": "jpg", ".png": "png",
-}  # fmt: skip
 MAX_VALUE = Decimal("999999999999")
 MAX_POINTS = Decimal(1000)  # an item's 分值
 MAX_DEDUCTION = Decimal(100)
@@ -131,39 +124,19 @@ def typed(text: str | None, label: str, *, limit: int, required: str = "") -> st
     return value
 
 
-def _check_uploads(files: Sequence[Upload]) -> None:
-    for upload in files:
-        name = upload.name.strip()
-        suffix = name[name.rfind(".") :].lower() if "." in name else ""
-        if not upload.data:
-            raise ValidationError(f"佐证材料“{name}”是空文件")
-        if len(upload.data) > MAX_EVIDENCE_BYTES:
-            raise ValidationError(f"佐证材料“{name}”超过 10 MB")
-        expected = EVIDENCE_TYPES.get(suffix)
-        if expected is None:
-            raise ValidationError(
-                f"佐证材料“{name}”的类型不支持，请上传 PDF、OFD、Word、Excel 或 JPG/PNG 图片"
-            )
-        if sniff(upload.data) != expected:
-            raise ValidationError(f"佐证材料“{name}”的内容与扩展名不符")
+def _check_uploads(files: Sequence[Upload]) -> list[uploads.Checked]:
+    return uploads.check_all(EVIDENCE_UPLOADS, [(u.name, u.data) for u in files])
 
 
 def _keep_uploads(
-    files: Sequence[Upload], owner: Organisation, actor: User | None, **link: Any
+    files: Sequence[uploads.Checked], owner: Organisation, actor: User | None, **link: Any
 ) -> list[str]:
-    names = []
-    for upload in files:
+    for item in files:
+        stored = uploads.file_store(data=item.data, kind=item.kind, content_type=item.content_type)
         Evidence.objects.create(
-            owner_unit=owner,
-            created_by=actor,
-            name=upload.name.strip()[:255],
-            size=len(upload.data),
-            sha256=hashlib.sha256(upload.data).hexdigest(),
-            content=upload.data,
-            **link,
+            owner_unit=owner, created_by=actor, name=item.name, file=stored, **link
         )
-        names.append(upload.name)
-    return names
+    return [item.name for item in files]
 
 
 def _snapshot(v: IndicatorValue | None) -> dict[str, Any] | None:
@@ -465,7 +438,7 @@ def indicator_value_report(
         )
     note = typed(note, "说明", limit=2000)
     figure = _figure(indicator, value, numerator, denominator, note=note)
-    _check_uploads(files)
+    checked = _check_uploads(files)
     with transaction.atomic():
         Indicator.objects.select_for_update().filter(pk=indicator.pk).first()
         row, _ = _store(
@@ -478,7 +451,7 @@ def indicator_value_report(
             action="indicator_value.report",
         )
         if files:
-            names = _keep_uploads(files, unit, actor, value=row)
+            names = _keep_uploads(checked, unit, actor, value=row)
             audit.record(action="evidence.add", actor=actor, obj=row, after={"files": names})
     return row
 
@@ -799,7 +772,7 @@ def score_set(
     _require(actor, Permission.SUPERVISE)
     reason = typed(reason, "评分理由", limit=2000, required="评分必须写明理由")
     value = parse_decimal(score, "得分", high=MAX_POINTS)
-    _check_uploads(files)
+    checked = _check_uploads(files)
     with transaction.atomic():
         item = AssessmentItem.objects.select_related("scheme").filter(pk=item_id).first()
         if item is None:
@@ -818,7 +791,7 @@ def score_set(
             owner_unit=unit,
             defaults={"score": value, "reason": reason, "created_by": actor},
         )
-        names = _keep_uploads(files, unit, actor, score=row) if files else []
+        names = _keep_uploads(checked, unit, actor, score=row) if files else []
         audit.record(
             action="assessment_score.set",
             actor=actor,
@@ -843,7 +816,7 @@ def deduction_add(
     value = parse_decimal(points, "扣分", high=MAX_DEDUCTION)
     if value is None or value <= 0:
         raise ValidationError("扣分应为 0 到 100 之间的数字")
-    _check_uploads(files)
+    checked = _check_uploads(files)
     with transaction.atomic():
         scheme = _scheme(actor, scheme_id)
         if not scheme.units.filter(pk=unit.pk).exists():
@@ -851,7 +824,7 @@ def deduction_add(
         row = Deduction.objects.create(
             scheme=scheme, owner_unit=unit, created_by=actor, points=value, reason=reason
         )
-        names = _keep_uploads(files, unit, actor, deduction=row) if files else []
+        names = _keep_uploads(checked, unit, actor, deduction=row) if files else []
         audit.record(
             action="assessment_deduction.add",
             actor=actor,

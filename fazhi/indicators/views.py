@@ -15,12 +15,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from fazhi.core.exports import XLSX
+from fazhi.core import uploads
+from fazhi.core.exports import XLSX, issuing_unit
 from fazhi.core.models import Organisation, Permission, User
 from fazhi.core.params import int_param
 from fazhi.core.scoping import get_visible_or_404
 from fazhi.indicators import excel, forms, report, selectors, services
-from fazhi.indicators.models import Rule, UnitCategory
+from fazhi.indicators.models import EVIDENCE_UPLOADS, Rule, UnitCategory
 from fazhi.plans.models import Plan
 
 
@@ -58,7 +59,19 @@ def _invalid(request: HttpRequest, form: Form) -> None:
 
 
 def _uploads(request: HttpRequest) -> list[services.Upload]:
-    return [services.Upload(f.name or "", f.read()) for f in request.FILES.getlist("files")]
+    """The files of the request (its size already limited by the gate of ``_gated``)."""
+    files = uploads.read(EVIDENCE_UPLOADS, request.FILES.getlist("files"))
+    return [services.Upload(name, data) for name, data in files]
+
+
+def _report_refused(request: HttpRequest, error: str, pk: int) -> HttpResponse:
+    messages.error(request, error)
+    return redirect("indicators:report_list")
+
+
+def _assessment_refused(request: HttpRequest, error: str, pk: int) -> HttpResponse:
+    messages.error(request, error)
+    return redirect("indicators:assessment", pk=pk)
 
 
 def _attachment(name: str) -> str:
@@ -156,9 +169,7 @@ def indicator_records(request: HttpRequest, pk: int, year: int) -> HttpResponse:
 @require_GET
 def evidence_download(request: HttpRequest, pk: int) -> HttpResponse:
     evidence = selectors.evidence_for(_user(request), pk)
-    response = HttpResponse(bytes(evidence.content), content_type="application/octet-stream")
-    response["Content-Disposition"] = _attachment(evidence.name)
-    return response
+    return uploads.download(evidence.file, evidence.name)
 
 
 @require_POST
@@ -253,6 +264,7 @@ def report_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
+@uploads.gated(EVIDENCE_UPLOADS, _report_refused)
 def value_report(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     # Any unit: the service refuses (and audits) a figure entered for another unit.
@@ -359,7 +371,9 @@ def assessment_export(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     scheme = selectors.scheme_for(user, pk)
     today = timezone.localdate()
-    data = excel.ranking_xlsx(scheme, selectors.rankings_for(user, scheme), today)
+    data = excel.ranking_xlsx(
+        scheme, selectors.rankings_for(user, scheme), today, unit=issuing_unit(user)
+    )
     response = HttpResponse(data, content_type=XLSX)
     response["Content-Disposition"] = _attachment(f"{scheme.title}得分与排名_{today:%Y%m%d}.xlsx")
     return response
@@ -402,6 +416,7 @@ def assessment_item_remove(request: HttpRequest, pk: int, item: int) -> HttpResp
 
 
 @require_POST
+@uploads.gated(EVIDENCE_UPLOADS, _assessment_refused)
 def assessment_score(request: HttpRequest, pk: int) -> HttpResponse:
     _require_supervise(request)
     user = _user(request)
@@ -429,6 +444,7 @@ def assessment_score(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
+@uploads.gated(EVIDENCE_UPLOADS, _assessment_refused)
 def assessment_deduct(request: HttpRequest, pk: int) -> HttpResponse:
     _require_supervise(request)
     user = _user(request)

@@ -11,6 +11,7 @@ ACTIONS = {
     "laws.normative_revise": "修订规范性文件", "laws.normative_file": "规范性文件备案",
     "laws.normative_expire": "规范性文件有效期届满失效", "laws.cleanup_create": "发起规范性文件清理",
     "laws.cleanup_decide": "作出清理结论", "laws.cleanup_close": "结束规范性文件清理",
+    "laws.filing_due_recomputed": "重新计算备案期限",
 }  # fmt: skip
 
 FIELDS = {

@@ -226,25 +226,6 @@ class NormativeDocument(ScopedModel):
         return ""
 
 
-class RegistrationCounter(models.Model):
-    """The last 统一登记编号 given per prefix and year (抚规〔2026〕n号); locked while a
-    number is taken, so that concurrent registrations get consecutive numbers."""
-
-    prefix = models.CharField(max_length=32)
-    year = models.PositiveSmallIntegerField()
-    last = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        verbose_name = "登记编号计数"
-        verbose_name_plural = "登记编号计数"
-        constraints: ClassVar[list[models.BaseConstraint]] = [
-            models.UniqueConstraint(fields=["prefix", "year"], name="laws_registration_counter")
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.prefix}〔{self.year}〕{self.last}"
-
-
 class CleanupOutcome(models.TextChoices):
     KEEP = "keep", "继续有效"
     AMEND = "amend", "修改"

@@ -2,9 +2,10 @@
 city's normative documents (三统一 registration, publication, 备案, 有效期, 清理).
 
 Keyword-only, in a transaction, permission checked, audited. Periods that legal-rules.md
-marks as unverified (🧠/📄) are settings, not literals: LAWS_FILING_PERIOD_DAYS (备案, 30
-days after publication, 江西 令第119号 📄), LAWS_VALIDITY_YEARS (5) and
-LAWS_TRIAL_VALIDITY_YEARS (2 for 暂行/试行, 🧠), LAWS_EXPIRY_WARNING_DAYS (180, 🧠).
+marks as unverified (🧠/📄) are data or settings, not literals: the 备案 period is the
+DeadlineRule ``laws.normative_filing`` (30 days after publication, 江西 令第119号 📄, seeded
+by this module and editable), LAWS_VALIDITY_YEARS (5) and LAWS_TRIAL_VALIDITY_YEARS (2 for
+暂行/试行, 🧠), LAWS_EXPIRY_WARNING_DAYS (180, 🧠).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from fazhi.core import audit, dates
+from fazhi.core import audit, dates, numbering
 from fazhi.core.models import Organisation, Permission, User
 from fazhi.core.services import _require
 from fazhi.core.text import check_plain, tidy
@@ -33,22 +34,30 @@ from fazhi.laws.models import (
     NormativeDocument,
     NormativeStage,
     Provision,
-    RegistrationCounter,
     Source,
     Status,
 )
 from fazhi.laws.parsing import ParsedLaw, ParseError, parse_markdown
 from fazhi.laws.search import get_backend
 from fazhi.laws.text import short_title_of
-from fazhi.procedures.services import next_in_counter
+from fazhi.workdays.deadlines import compute_rule
+from fazhi.workdays.index import WorkCalendar, current_calendar
 
 
 def setting(name: str, default: int) -> int:
     return int(getattr(settings, name, default))
 
 
-def filing_period_days() -> int:
-    return setting("LAWS_FILING_PERIOD_DAYS", 30)
+FILING_RULE = "laws.normative_filing"
+
+
+def filing_due(published_on: date, *, calendar: WorkCalendar | None = None) -> date:
+    """报送备案 due date under the stored rule, on the working-day calendar (a last day on a
+    holiday moves to the next working day)."""
+    return compute_rule(
+        code=FILING_RULE, start=published_on, explain=False,
+        calendar=calendar or current_calendar(),
+    ).due  # fmt: skip
 
 
 def expiry_warning_days() -> int:
@@ -258,15 +267,15 @@ def normative_create(
     return doc
 
 
+REGISTRATION_SERIES = "laws.registration"
+
+
 def _next_registration_number(year: int) -> str:
-    """The year's next 统一登记编号 from its locked counter row: consecutive however many
-    reviewers register at once (the row stays locked until the registration commits, and a
-    refused one gives its number back), and past any number typed by hand."""
-    prefix = str(getattr(settings, "LAWS_REGISTRATION_PREFIX", "抚规"))
+    """The year's next 统一登记编号 from the numbering service: consecutive however many
+    reviewers register at once (the counter stays locked until the registration commits, and
+    a refused one gives its number back), and past any number typed by hand."""
     while True:
-        number = (
-            f"{prefix}〔{year}〕{next_in_counter(RegistrationCounter, prefix=prefix, year=year)}号"
-        )
+        _, number = numbering.number_take(unit=None, series=REGISTRATION_SERIES, year=year)
         if not NormativeDocument.objects.filter(registration_number=number).exists():
             return number
 
@@ -384,7 +393,7 @@ def normative_publish(
         doc.published_on = published_on
         doc.effective_on = effective_on
         doc.expires_on = expires_on
-        doc.filing_due_on = published_on + timedelta(days=filing_period_days())
+        doc.filing_due_on = filing_due(published_on)
         doc.published_by = actor
         doc.law_document = _publish_text(doc, published_on)
         doc.save()
@@ -451,6 +460,32 @@ def normative_file(
             after=_snapshot(doc),
         )  # fmt: skip
     return doc
+
+
+def recompute_filing_due_dates(first_day: date, last_day: date) -> int:
+    """Published documents not yet filed whose 备案 period spans changed calendar days get
+    their due date again (run by every calendar import and day edit)."""
+    cal = current_calendar()
+    changed = 0
+    with transaction.atomic():
+        open_filings = NormativeDocument.objects.select_for_update().filter(
+            stage=NormativeStage.PUBLISHED, filed_on__isnull=True, published_on__lte=last_day,
+            filing_due_on__gte=first_day,
+        )  # fmt: skip
+        for doc in open_filings:
+            assert doc.published_on is not None
+            due = filing_due(doc.published_on, calendar=cal)
+            if due == doc.filing_due_on:
+                continue
+            before = doc.filing_due_on
+            doc.filing_due_on = due
+            doc.save(update_fields=["filing_due_on"])
+            audit.record(
+                action="laws.filing_due_recomputed", obj=doc, actor_name="系统",
+                before={"filing_due_on": before}, after={"filing_due_on": due},
+            )  # fmt: skip
+            changed += 1
+    return changed
 
 
 def _set_status(doc: NormativeDocument, status: str) -> None:

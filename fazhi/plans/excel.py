@@ -1,5 +1,7 @@
-"""The 任务分工台账 in Excel: export with frozen headers, wrapped text and a status drop-down,
-and reading a returned file back (plan and task numbers checked against a hidden sheet).
+"""The 任务分工台账 in Excel: export with frozen headers, wrapped text, a status drop-down and a
+shaded group row per chapter and measure, printed A4 landscape with the title, unit and
+header on every page; and reading a returned file back (plan and task numbers, the header
+row and the group rows recorded in a hidden sheet).
 
 A returned file is untrusted: its zip directory is checked before openpyxl opens it, the
 sheets are streamed (read-only mode) with the rows and columns read bounded, and whatever a
@@ -18,26 +20,37 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from openpyxl import Workbook, load_workbook
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from fazhi.core.exports import row_values, workbook_bytes
+from fazhi.core.exports import (
+    BORDER,
+    header_style,
+    repeat_rows,
+    row_values,
+    sheet_heading,
+    workbook_bytes,
+)
 from fazhi.core.filetypes import archive_problem
 from fazhi.core.text import normalise, printable, tidy
-from fazhi.plans.filetypes import max_bytes
-from fazhi.plans.models import Plan, ReviewState, SelfState
+from fazhi.plans.models import LEDGER_UPLOAD, Plan, ReviewState, SelfState
 from fazhi.plans.periods import Period, parse_period
 from fazhi.plans.status import SEVERITY, Status
 
 HEADER = ("序号", "任务内容", "牵头单位", "责任单位", "完成时限", "进展情况", "状态")
 WIDTHS = (8, 48, 22, 28, 16, 48, 11)
 META = "_fazhi"  # the hidden sheet: plan id, period, exporting unit, checksum of numbers
-FIRST_ROW = 3  # row 1: title, row 2: header
+HEADER_ROW = 3  # row 1: title, row 2: 制表单位 and date, row 3: header
+FIRST_ROW = HEADER_ROW + 1
+LEGACY_FIRST_ROW = 3  # files exported before the unit row (their meta has no first_row)
+CHAPTER_FILL = PatternFill("solid", fgColor="DDE3EA")
+MEASURE_FILL = PatternFill("solid", fgColor="EEF1F5")
 STATUSES = [str(s) for s in SEVERITY]
 SELF_STATE = {str(Status.DONE): SelfState.COMPLETED, str(Status.NOT_STARTED): SelfState.NOT_STARTED}
 # A plan has at most a few thousand tasks (the parser refuses more than MAX_TASKS); a sheet
 # saying it has more rows or columns than this is not our ledger and is not read.
 MAX_ROWS = 5000
+MAX_GROUP_ROWS = MAX_ROWS  # a chapter and a measure row above the tasks of each measure
 MAX_COLUMNS = 50
 MAX_UNPACKED = 64 * 1024 * 1024
 # What openpyxl (and the zip and XML layers under it) raise on a broken package.
@@ -50,25 +63,41 @@ def checksum(codes: list[str]) -> str:
     return hashlib.sha256("\n".join(codes).encode("utf-8")).hexdigest()
 
 
-def write_ledger(plan: Plan, period: Period, rows: list[Any], unit_id: int | None) -> bytes:
+def _group_row(ws: Any, text: str, fill: PatternFill) -> int:
+    ws.append(row_values([text]))
+    line: int = ws.max_row
+    ws.merge_cells(start_row=line, start_column=1, end_row=line, end_column=len(HEADER))
+    for cell in ws[line]:
+        cell.font = Font(bold=True)
+        cell.fill = fill
+        cell.border = BORDER
+        cell.alignment = Alignment(vertical="center", wrap_text=True)
+    return line
+
+
+def write_ledger(
+    plan: Plan, period: Period, rows: list[Any], unit_id: int | None, *, unit: str
+) -> bytes:
+    """The ledger of ``rows`` (export_rows order: by chapter and measure); ``unit`` is the
+    制表单位 printed under the title."""
     wb = Workbook()
     ws = wb.active
     assert ws is not None
     ws.title = "任务分工台账"
-    ws.append(row_values([f"{plan.title}任务分工台账（{period.label}）"]))
-    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(HEADER))
-    ws["A1"].font = Font(bold=True, size=14)
-    ws["A1"].alignment = Alignment(horizontal="center")
+    sheet_heading(ws, f"{plan.title}任务分工台账（{period.label}）", unit=unit, columns=len(HEADER))
     ws.append(list(HEADER))
-    thin = Side(style="thin", color="999999")
-    border = Border(left=thin, right=thin, top=thin, bottom=thin)
-    for cell in ws[2]:
-        cell.font = Font(bold=True)
-        cell.fill = PatternFill("solid", fgColor="F0F1F3")
-        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-        cell.border = border
+    header_style(ws[HEADER_ROW])
     wrap = Alignment(wrap_text=True, vertical="top")
+    groups: list[int] = []
+    chapter = measure = None
     for row in rows:
+        m = row.task.measure
+        if m.chapter_id != chapter and m.chapter is not None:
+            chapter = m.chapter_id
+            groups.append(_group_row(ws, f"（{m.chapter.number}）{m.chapter.title}", CHAPTER_FILL))
+        if m.pk != measure:
+            measure = m.pk
+            groups.append(_group_row(ws, f"{m.number}.{m.title}", MEASURE_FILL))
         values = (
             row.code,
             row.text,
@@ -81,12 +110,12 @@ def write_ledger(plan: Plan, period: Period, rows: list[Any], unit_id: int | Non
         ws.append(row_values(values))
         for cell in ws[ws.max_row]:
             cell.alignment = wrap
-            cell.border = border
+            cell.border = BORDER
         ws.cell(row=ws.max_row, column=1).number_format = "@"  # "1.10" must stay text
     for i, width in enumerate(WIDTHS, start=1):
-        ws.column_dimensions[ws.cell(row=2, column=i).column_letter].width = width
+        ws.column_dimensions[ws.cell(row=HEADER_ROW, column=i).column_letter].width = width
     ws.freeze_panes = f"A{FIRST_ROW}"
-    ws.print_title_rows = "2:2"
+    repeat_rows(ws, HEADER_ROW)
     last = max(ws.max_row, FIRST_ROW)
     validation = DataValidation(
         type="list", formula1='"' + ",".join(STATUSES) + '"', allow_blank=True,
@@ -101,6 +130,8 @@ def write_ledger(plan: Plan, period: Period, rows: list[Any], unit_id: int | Non
         ("period", period.key),
         ("unit", str(unit_id or "")),
         ("checksum", checksum(codes)),
+        ("first_row", str(FIRST_ROW)),
+        ("groups", ",".join(str(line) for line in groups)),
     ):
         meta.append([key, value])
     meta.sheet_state = "hidden"
@@ -134,10 +165,11 @@ def _key(value: Any) -> str:
     return normalise(_text(value)).strip()
 
 
-def _bounded(ws: Any, name: str, *, min_row: int = 1) -> Iterator[tuple[Any, ...]]:
+def _bounded(ws: Any, name: str, *, min_row: int = 1, groups: int = 0) -> Iterator[tuple[Any, ...]]:
     """The sheet's rows (first ``len(HEADER)`` cells), refusing one too large to be ours:
-    by the size the sheet declares, and by the rows actually met."""
-    limit = MAX_ROWS + FIRST_ROW
+    by the size the sheet declares, and by the rows actually met (``groups`` chapter and
+    measure rows come on top of the tasks)."""
+    limit = MAX_ROWS + min(groups, MAX_GROUP_ROWS) + FIRST_ROW
     rows, columns = ws.max_row or 0, ws.max_column or 0
     if rows > limit or columns > MAX_COLUMNS:
         raise ValidationError(
@@ -157,8 +189,8 @@ def _bounded(ws: Any, name: str, *, min_row: int = 1) -> Iterator[tuple[Any, ...
 
 def read_ledger(data: bytes, plan: Plan) -> LedgerSheet:
     """The rows of a returned ledger, or a Chinese ValidationError refusing the whole file."""
-    if len(data) > max_bytes():
-        raise ValidationError(f"文件超过 {max_bytes() // 1024 // 1024} MB")
+    if len(data) > LEDGER_UPLOAD.limit():
+        raise ValidationError(f"文件超过 {LEDGER_UPLOAD.limit() // 1024 // 1024} MB")
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             problem = archive_problem(archive, max_unpacked=MAX_UNPACKED)
@@ -195,9 +227,13 @@ def _read_sheets(wb: Any, plan: Plan) -> LedgerSheet:
         raise ValidationError(
             "文件中的报告期与本方案的报送周期不符（方案的报送周期可能已调整），请重新导出"
         ) from exc
+    first, groups = _layout(meta)
     name = wb.sheetnames[0]
     rows = []
-    for line, values in enumerate(_bounded(wb[name], name, min_row=FIRST_ROW), FIRST_ROW):
+    sheet = _bounded(wb[name], name, min_row=first, groups=len(groups))
+    for line, values in enumerate(sheet, first):
+        if line in groups:
+            continue  # a chapter or measure row, not a task
         cells = list(values) + [None] * len(HEADER)
         code = _key(cells[0])
         if not code and not any(_text(v) for v in cells[: len(HEADER)]):
@@ -208,6 +244,20 @@ def _read_sheets(wb: Any, plan: Plan) -> LedgerSheet:
             "文件中的任务序号被修改过，或增删了行：请重新导出台账，只修改“进展情况”和“状态”两列"
         )
     return LedgerSheet(meta["plan"], period.key, rows)
+
+
+def _layout(meta: dict[str, str]) -> tuple[int, set[int]]:
+    """Where the tasks start and which rows are group rows, as the export recorded them."""
+    first = meta.get("first_row", "")
+    groups = meta.get("groups", "").replace("，", ",")
+    try:
+        start = int(first) if first else LEGACY_FIRST_ROW
+        lines = {int(n) for n in groups.split(",") if n.strip()}
+    except ValueError as exc:
+        raise ValidationError("台账的校验信息被修改过：请重新导出台账后再填写") from exc
+    if not 1 <= start <= FIRST_ROW or len(lines) > MAX_GROUP_ROWS or any(n < start for n in lines):
+        raise ValidationError("台账的校验信息被修改过：请重新导出台账后再填写")
+    return start, lines
 
 
 def _self_state(status: str) -> str:

@@ -97,7 +97,7 @@ class AssignForm(PeriodForm):
 
 
 class SuperviseForm(PeriodForm):
-    unit = IdField(label="督办对象", required=False)
+    units = IdListField(label="主送单位", required=False)
     reason = _text("督办事由")
     requirement = _text("督办要求")
     reply_workdays = forms.IntegerField(label="回复时限（工作日）", required=False, min_value=0,
@@ -108,6 +108,15 @@ class ReplyForm(Form):
     text = _text("回复内容")
 
 
-class NotificationReadForm(Form):
-    id = IdField(label="通知", required=False)
-    next = _text("返回页面", max_length=2000)
+class NoticeDecisionForm(Form):
+    """办结 or 再督办 of one 主送 unit's reply."""
+
+    unit = IdField(label="主送单位", required=False)
+    decision = forms.ChoiceField(
+        label="处理", required=False, choices=[("close", "办结"), ("reissue", "再督办")]
+    )
+    comment = _text("办结意见")
+    reason = _text("督办事由")
+    requirement = _text("督办要求")
+    reply_workdays = forms.IntegerField(label="回复时限（工作日）", required=False, min_value=0,
+                                        max_value=1000)  # fmt: skip

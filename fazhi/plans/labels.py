@@ -16,7 +16,8 @@ ACTIONS = {
     "progress_report.refused": "填报任务进展被拒绝", "consolidation.refused": "报送汇总进展被拒绝", "progress_report.return": "退回单位进展",
     "consolidation.submit": "报送汇总进展", "consolidation.accept": "审核通过汇总进展",
     "consolidation.return": "退回汇总进展", "supervision.issue": "下发督办单",
-    "supervision.reply": "回复督办单", "supervision.recompute_due": "重新计算督办期限",
+    "supervision.reply": "回复督办单",
+    "supervision.close": "办结督办", "supervision.reissue": "再督办", "supervision.recompute_due": "重新计算督办期限",
     "plans.reminders": "发送临期提醒", "ledger_import.prepare": "上传回填的任务分工台账",
     "ledger_import.confirm": "确认导入回填台账", "ledger_import.discard": "放弃导入回填台账",
 }  # fmt: skip
@@ -28,7 +29,8 @@ FIELDS = {
     "responsible": "责任单位", "completed_on": "完成日期", "sent": "发送数量",
     "applied": "导入的行数", "carried": "沿用的佐证材料", "removed": "移除的佐证材料",
     "frequency": "报送周期", "workdays": "报送时限（工作日）", "requirement": "督办要求",
-    "reply_workdays": "回复时限（工作日）",
+    "reply_workdays": "回复时限（工作日）", "follows": "再督办自", "outcome": "办理结果",
+    "reply_due_on": "回复期限",
 }  # fmt: skip
 
 

@@ -1,7 +1,7 @@
 """Plans and their task ledger: 方案 → 章 → 措施 → 任务 (lead/responsible units, due date),
 targets (指标), the original file, the import draft kept until a person confirms it, and the
 work on the ledger: progress reports (进展) with evidence, the lead unit's consolidated report
-(汇总) and the supervisor's decision, 督办单, in-app notifications and Excel re-imports."""
+(汇总) and the supervisor's decision, 督办单 and Excel re-imports."""
 
 from __future__ import annotations
 
@@ -12,7 +12,25 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 
+from fazhi.core import uploads
 from fazhi.core.scoping import NOTHING, ScopedModel, ScopedQuerySet, scope_q
+from fazhi.plans.parsing.reader import MAX_BYTES as PLAN_MAX_BYTES
+
+MAX_EVIDENCE_FILES = 10
+# 佐证材料 of a progress report; FAZHI_EVIDENCE_MAX_BYTES may change the size per file.
+EVIDENCE_UPLOADS = uploads.Policy(
+    label="佐证材料", kinds=("pdf", "docx", "xlsx", "jpg", "png"), max_bytes=20 * 1024 * 1024,
+    max_files=MAX_EVIDENCE_FILES, setting="FAZHI_EVIDENCE_MAX_BYTES",
+)  # fmt: skip
+# A plan to import (.txt/.md/.docx) and a returned ledger (.xlsx): one file a request, limited
+# by size at the gate; their readers judge the content (fazhi.plans.parsing, fazhi.plans.excel).
+PLAN_UPLOAD = uploads.Policy(
+    label="方案文件", kinds=("docx",), max_bytes=PLAN_MAX_BYTES, max_files=1
+)
+LEDGER_UPLOAD = uploads.Policy(
+    label="台账文件", kinds=("xlsx",), max_bytes=20 * 1024 * 1024, max_files=1,
+    setting="FAZHI_EVIDENCE_MAX_BYTES",
+)  # fmt: skip
 
 
 class SourceFile(models.Model):
@@ -377,17 +395,21 @@ class EvidenceQuerySet(models.QuerySet["Evidence"]):
     def visible_to(self, user: Any) -> EvidenceQuerySet:
         return self.filter(report__in=ProgressReport.objects.visible_to(user).values("pk"))
 
+    def listed(self) -> EvidenceQuerySet:
+        """With the stored file's size and digest, without its bytes (for lists)."""
+        return self.select_related("file").defer("file__content")
+
 
 class Evidence(models.Model):
-    """佐证材料: a file attached to a report, checked by content, kept in the database with
-    its SHA-256 (one transaction and one backup with the report it proves)."""
+    """佐证材料: a file attached to one version of a report, checked by content
+    (EVIDENCE_UPLOADS); its bytes are a core StoredFile, in the same database, transaction
+    and backup as the report it proves. A new version of the report points at the same file."""
 
     report = models.ForeignKey(ProgressReport, on_delete=models.CASCADE, related_name="evidence")
     name = models.CharField("文件名", max_length=255)
-    kind = models.CharField("类型", max_length=8)
-    size = models.PositiveIntegerField("大小（字节）")
-    sha256 = models.CharField("SHA-256", max_length=64, db_index=True)
-    content = models.BinaryField("内容")
+    file = models.ForeignKey(
+        "core.StoredFile", verbose_name="文件", on_delete=models.PROTECT, related_name="+"
+    )
     uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
 
     objects = EvidenceQuerySet.as_manager()
@@ -452,8 +474,9 @@ class Consolidation(ScopedModel):
 
 class NoticeQuerySet(ScopedQuerySet):
     def visible_to(self, user: Any) -> NoticeQuerySet:
-        """The unit chased (and its scope), and the plan owner's scope."""
-        owned = scope_q(
+        """The issuing unit's scope, the plan owner's, and the units the notice is addressed
+        to (and their scope) — no other unit sees another's 督办单."""
+        issued = scope_q(
             user, unit_path="owner_unit_path", division_path="owner_division_path",
             owner="created_by",
         )  # fmt: skip
@@ -461,26 +484,32 @@ class NoticeQuerySet(ScopedQuerySet):
             user, unit_path="task__plan__owner_unit_path",
             division_path="task__plan__owner_division_path", owner="task__plan__created_by",
         )  # fmt: skip
-        return self.filter(owned | plan_owner)
+        addressed = SupervisionRecipient.objects.filter(
+            scope_q(user, unit_path="owner_unit_path", division_path="owner_division_path",
+                    owner=None)
+        ).values("notice_id")  # fmt: skip
+        return self.filter(issued | plan_owner | Q(pk__in=addressed))
 
 
 class SupervisionNotice(ScopedModel):
-    """督办单: issued to one unit (its owner) on one task; the unit replies by a due date
-    counted in working days. Overdue is derived from ``reply_due_on``, never stored."""
+    """督办单: one numbered notice (owner: the issuing unit) on one task to one or more units
+    (主送, SupervisionRecipient), each replying by ``reply_due_on``, counted in working days.
+    A 再督办 is a new notice that ``follows`` the first. Overdue is derived, never stored."""
 
     task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="notices")
-    number = models.CharField("编号", max_length=32, blank=True)
+    number = models.CharField("编号", max_length=64, blank=True)
+    year = models.PositiveSmallIntegerField("年度", null=True, blank=True)
+    seq = models.PositiveIntegerField("序号", null=True, blank=True)
+    follows = models.ForeignKey(
+        "self", verbose_name="再督办自", null=True, blank=True, on_delete=models.PROTECT,
+        related_name="followups",
+    )  # fmt: skip
     reason = models.TextField("督办事由")
     requirement = models.TextField("督办要求")
     reply_workdays = models.PositiveSmallIntegerField("回复时限（工作日）")
     issued_on = models.DateField("签发日期")
     reply_due_on = models.DateField("回复期限", db_index=True)
     issued_at = models.DateTimeField("签发时间", auto_now_add=True)
-    reply_text = models.TextField("回复内容", blank=True)
-    replied_by = models.ForeignKey(
-        "core.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    replied_at = models.DateTimeField("回复时间", null=True, blank=True)
 
     objects: ClassVar[Any] = NoticeQuerySet.as_manager()
 
@@ -493,47 +522,72 @@ class SupervisionNotice(ScopedModel):
         return self.number or f"督办单 {self.pk}"
 
 
-class NotificationQuerySet(models.QuerySet["Notification"]):
-    def visible_to(self, user: Any) -> NotificationQuerySet:
-        """A notification is its recipient's alone."""
-        if user is None or not user.is_authenticated:
-            return self.none()
-        return self.filter(recipient=user)
+class NoticeOutcome(models.TextChoices):
+    OPEN = "", "未办结"
+    CLOSED = "closed", "办结"
+    REISSUED = "reissued", "再督办"
 
 
-class Notification(models.Model):
-    """站内通知: new tasks, returns, 督办, approaching deadlines."""
+class RecipientQuerySet(ScopedQuerySet):
+    def visible_to(self, user: Any) -> RecipientQuerySet:
+        """A 主送 row with its reply: its unit's scope, the issuer's and the plan owner's."""
+        own = scope_q(
+            user, unit_path="owner_unit_path", division_path="owner_division_path", owner=None
+        )
+        issued = scope_q(
+            user, unit_path="notice__owner_unit_path",
+            division_path="notice__owner_division_path", owner="notice__created_by",
+        )  # fmt: skip
+        plan_owner = scope_q(
+            user, unit_path="notice__task__plan__owner_unit_path",
+            division_path="notice__task__plan__owner_division_path",
+            owner="notice__task__plan__created_by",
+        )  # fmt: skip
+        return self.filter(own | issued | plan_owner)
 
-    recipient = models.ForeignKey(
-        "core.User", on_delete=models.CASCADE, related_name="plan_notifications"
+
+class SupervisionRecipient(ScopedModel):
+    """One 主送 unit of a 督办单 (its owner) with its reply and the supervisor's decision on
+    it: 办结, or 再督办 by a follow-up notice."""
+
+    notice = models.ForeignKey(
+        SupervisionNotice, on_delete=models.CASCADE, related_name="recipients"
     )
-    kind = models.CharField("类型", max_length=16)
-    text = models.CharField("内容", max_length=500)
-    url = models.CharField("链接", max_length=255, blank=True)
-    created_at = models.DateTimeField("时间", auto_now_add=True)
-    read_at = models.DateTimeField("已读时间", null=True, blank=True)
-    # Reminders carry a key so that a daily run sends each one once.
-    dedupe_key = models.CharField(max_length=64, blank=True)
-
-    objects = NotificationQuerySet.as_manager()
+    objects: ClassVar[Any] = RecipientQuerySet.as_manager()
+    reply_text = models.TextField("回复内容", blank=True)
+    replied_by = models.ForeignKey(
+        "core.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    replied_at = models.DateTimeField("回复时间", null=True, blank=True)
+    outcome = models.CharField(
+        "办理结果", max_length=16, blank=True, default="", choices=NoticeOutcome.choices
+    )
+    decided_by = models.ForeignKey(
+        "core.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField("办结/再督办时间", null=True, blank=True)
+    decision_comment = models.TextField("办结意见", blank=True)
+    followup = models.ForeignKey(
+        SupervisionNotice, verbose_name="再督办单", null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )  # fmt: skip
 
     class Meta:
-        verbose_name = "通知"
-        verbose_name_plural = "通知"
-        ordering: ClassVar[list[str]] = ["-created_at", "-pk"]
-        indexes: ClassVar[list[models.Index]] = [
-            models.Index(fields=["recipient", "read_at"], name="plans_notification_unread"),
-        ]
+        verbose_name = "督办单主送单位"
+        verbose_name_plural = "督办单主送单位"
+        ordering: ClassVar[list[str]] = ["notice", "pk"]
         constraints: ClassVar[list[models.BaseConstraint]] = [
-            models.UniqueConstraint(
-                fields=["recipient", "dedupe_key"],
-                condition=~Q(dedupe_key=""),
-                name="plans_notification_once",
-            ),
+            models.UniqueConstraint(fields=["notice", "owner_unit"], name="plans_recipient_once"),
         ]
+        indexes: ClassVar[list[models.Index]] = [
+            models.Index(
+                fields=["owner_unit_path"], name="plans_recipient_open",
+                condition=Q(outcome=""),
+            ),
+        ]  # fmt: skip
 
     def __str__(self) -> str:
-        return self.text[:40]
+        return f"{self.notice} → {self.owner_unit}"
 
 
 class LedgerImportQuerySet(models.QuerySet["LedgerImport"]):

@@ -8,7 +8,7 @@ from functools import cache
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
@@ -20,12 +20,13 @@ from fazhi.plans.models import (
     Consolidation,
     Evidence,
     Measure,
-    Notification,
+    NoticeOutcome,
     Plan,
     PlanDraft,
     ProgressReport,
     ReviewState,
     SupervisionNotice,
+    SupervisionRecipient,
     Target,
     Task,
 )
@@ -347,8 +348,11 @@ class TaskFacts:
         return None  # status is given returned/reported explicitly
 
 
-def my_task_facts(user: Any, *, q: str = "", status: str = "") -> list[TaskFacts]:
-    """我的任务 in order: urgent (逾期, 退回待改, 临期) first, then by due date."""
+def my_task_facts(
+    user: Any, *, q: str = "", status: str = "", mine: bool = False
+) -> list[TaskFacts]:
+    """我的任务 in order: urgent (逾期, 退回待改, 临期) first, then by due date; ``mine``: only
+    the tasks in the user's work queue (to report or to consolidate)."""
     unit = getattr(user, "unit", None)
     if unit is None:
         return []
@@ -386,6 +390,11 @@ def my_task_facts(user: Any, *, q: str = "", status: str = "") -> list[TaskFacts
         facts.append(fact)
     if status:
         facts = [f for f in facts if f.status == status]
+    if mine:
+        from fazhi.plans.queue import pending_task_ids
+
+        pending = pending_task_ids(user)
+        facts = [f for f in facts if f.pk in pending]
     urgent = {Status.OVERDUE: 0, Status.RETURNED: 1, Status.DUE_SOON: 2}
     facts.sort(key=lambda f: (urgent.get(f.status, 3), f.due_on is None, f.due_on or date.max))
     return facts
@@ -453,24 +462,32 @@ def count_overdue(user: Any) -> int | None:
     return int(tasks.count())
 
 
-def open_notices(user: Any) -> QuerySet[SupervisionNotice]:
-    notices: QuerySet[SupervisionNotice] = SupervisionNotice.objects.visible_to(user)
-    return notices.filter(replied_at__isnull=True)
+NOTICE_FILTERS = {"open": "未办结", "overdue": "逾期未回复", "closed": "已办结", "all": "全部"}
+
+
+def notice_recipients(user: Any, show: str, today: date) -> QuerySet[SupervisionRecipient]:
+    """The 主送 rows of the 督办 list: open (not 办结 nor 再督办), overdue (no reply past the
+    due date), closed, or all; a unit sees its own rows, the issuer the rows it sent."""
+    rows: QuerySet[SupervisionRecipient] = SupervisionRecipient.objects.visible_to(user)
+    if show == "open":
+        rows = rows.filter(outcome="")
+    elif show == "overdue":
+        rows = rows.filter(outcome="", replied_at__isnull=True, notice__reply_due_on__lt=today)
+    elif show == "closed":
+        rows = rows.exclude(outcome="")
+    return rows.select_related(
+        "notice", "notice__task", "notice__owner_unit", "owner_unit"
+    ).order_by("notice__reply_due_on", "notice_id", "pk")
 
 
 def count_open_notices(user: Any) -> int | None:
+    """待办督办: for a supervisor the open rows it sees, for a unit those awaiting its reply."""
     if not user.is_authenticated:
         return None
-    notices = open_notices(user)
+    rows = SupervisionRecipient.objects.visible_to(user).filter(outcome="")
     if not user.has_fazhi_perm(Permission.SUPERVISE):
-        notices = notices.filter(owner_unit_id=getattr(user, "unit_id", None))
-    return int(notices.count())
-
-
-def count_unread(user: Any) -> int | None:
-    if not user.is_authenticated:
-        return None
-    return int(Notification.objects.visible_to(user).filter(read_at__isnull=True).count())
+        rows = rows.filter(owner_unit_id=getattr(user, "unit_id", None), replied_at__isnull=True)
+    return int(rows.count())
 
 
 @dataclass
@@ -552,7 +569,7 @@ def timeline_for(user: Any, task: Task) -> list[Event]:
         ProgressReport.objects.visible_to(user)
         .filter(task=task)
         .select_related("owner_unit", "created_by")
-        .prefetch_related("evidence")
+        .prefetch_related(Prefetch("evidence", queryset=Evidence.objects.listed()))
     )
     for r in reports:
         events.append(
@@ -595,35 +612,41 @@ def timeline_for(user: Any, task: Task) -> list[Event]:
                     css="ok" if accepted else "bad",
                 )
             )
-    notices = (
-        SupervisionNotice.objects.visible_to(user)
-        .filter(task=task)
-        .select_related("owner_unit", "created_by", "replied_by")
+    rows = (
+        SupervisionRecipient.objects.visible_to(user)
+        .filter(notice__task=task)
+        .select_related("notice", "notice__created_by", "owner_unit", "replied_by", "decided_by")
     )
-    for n in notices:
-        events.append(
-            Event(
-                n.issued_at,
-                "notice",
-                f"{n.number} 督办{n.owner_unit.display_name}",
-                n.owner_unit.display_name,
-                n.created_by.name if n.created_by else "",
-                f"事由：{n.reason}\n要求：{n.requirement}",
-                f"回复期限 {n.reply_due_on.isoformat()}",
-                css="warn",
-            )
-        )
-        if n.replied_at is not None:
+    shown: set[int] = set()
+    for r in rows:
+        n = r.notice
+        if n.pk not in shown:
+            shown.add(n.pk)
+            names = "、".join(x.owner_unit.display_name for x in rows if x.notice_id == n.pk)
             events.append(
                 Event(
-                    n.replied_at,
-                    "reply",
-                    f"{n.owner_unit.display_name}回复{n.number}",
-                    n.owner_unit.display_name,
-                    n.replied_by.name if n.replied_by else "",
-                    n.reply_text,
+                    n.issued_at, "notice",
+                    f"{n.number} {'再督办' if n.follows_id else '督办'}{names}", names,
+                    n.created_by.name if n.created_by else "",
+                    f"事由：{n.reason}\n要求：{n.requirement}",
+                    f"回复期限 {n.reply_due_on.isoformat()}", css="warn",
                 )
-            )
+            )  # fmt: skip
+        if r.replied_at is not None:
+            events.append(
+                Event(
+                    r.replied_at, "reply", f"{r.owner_unit.display_name}回复{n.number}",
+                    r.owner_unit.display_name, r.replied_by.name if r.replied_by else "",
+                    r.reply_text,
+                )
+            )  # fmt: skip
+        if r.outcome == NoticeOutcome.CLOSED and r.decided_at is not None:
+            events.append(
+                Event(
+                    r.decided_at, "decision", f"办结{n.number}（{r.owner_unit.display_name}）",
+                    "", r.decided_by.name if r.decided_by else "", r.decision_comment, css="ok",
+                )
+            )  # fmt: skip
     units = {str(r.pk): r.owner_unit.display_name for r in reports}
     returns = AuditEvent.objects.filter(
         action="progress_report.return", object_type="plans.progressreport",
@@ -653,11 +676,48 @@ def timeline_for(user: Any, task: Task) -> list[Event]:
     return events
 
 
-def notice_state(notice: SupervisionNotice, today: date | None = None) -> tuple[str, str]:
-    """(label, css) of a 督办单, derived from its reply and its stored reply due date."""
-    if notice.replied_at is not None:
-        return "已回复", "ok"
-    state = deadline_state(notice.reply_due_on, today=today or timezone.localdate())
+def notice_page(user: Any, notice: SupervisionNotice, today: date) -> dict[str, Any]:
+    """What the 督办单 page shows ``user``: every 主送 unit (the notice names them all) with
+    its state, the replies the user may read, what the user may do, the 再督办 that follow."""
+    issuer = user.is_superuser or user.unit_id == notice.owner_unit_id
+    supervise = user.has_fazhi_perm(Permission.SUPERVISE)
+    addressed = list(notice.recipients.select_related("owner_unit", "replied_by").order_by("pk"))
+    visible = set(
+        SupervisionRecipient.objects.visible_to(user)
+        .filter(notice=notice)
+        .values_list("pk", flat=True)
+    )
+    rows = []
+    for r in addressed:
+        label, css = recipient_state(r, today)
+        decidable = (
+            issuer and supervise and not r.outcome
+            and (r.replied_at is not None or notice.reply_due_on < today)
+        )  # fmt: skip
+        rows.append({
+            "r": r, "state": label, "css": css, "shown": r.pk in visible,
+            "can_close": decidable and r.replied_at is not None, "can_reissue": decidable,
+        })  # fmt: skip
+    mine = next((r for r in addressed if r.owner_unit_id == user.unit_id), None)
+    return {
+        "rows": rows,
+        "units": "、".join(r.owner_unit.name for r in addressed),
+        "followups": list(SupervisionNotice.objects.visible_to(user).filter(follows=notice)),
+        "can_reply": mine is not None and mine.replied_at is None and not mine.outcome
+        and user.has_fazhi_perm(Permission.REPORT),
+    }  # fmt: skip
+
+
+def recipient_state(row: SupervisionRecipient, today: date | None = None) -> tuple[str, str]:
+    """(label, css) of one 主送 unit's 督办, derived from its reply, the supervisor's
+    decision and the notice's stored reply due date."""
+    if row.outcome == NoticeOutcome.CLOSED:
+        return "已办结", "ok"
+    if row.outcome == NoticeOutcome.REISSUED:
+        return "已再督办", "ok"
+    if row.replied_at is not None:
+        return "已回复待办结", "warn"
+    state = deadline_state(row.notice.reply_due_on, today=today or timezone.localdate())
     if state.state == DeadlineState.OVERDUE:
         return "逾期未回复", "bad"
     if state.state == DeadlineState.DUE_SOON:

@@ -16,19 +16,20 @@ from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from fazhi.core import audit, dates
-from fazhi.core.models import Permission, User
+from fazhi.core import audit, dates, notifications, numbering, uploads
+from fazhi.core.models import Organisation, Permission, User
 from fazhi.core.services import _require
 from fazhi.core.text import check_plain, tidy
-from fazhi.plans.filetypes import check_evidence
 from fazhi.plans.matching import GROUP, IGNORE, ORG, UnitIndex, resolve_names
 from fazhi.plans.models import (
+    EVIDENCE_UPLOADS,
+    MAX_EVIDENCE_FILES,
     Chapter,
     Consolidation,
     Evidence,
     LedgerImport,
     Measure,
-    Notification,
+    NoticeOutcome,
     Plan,
     PlanDraft,
     ProgressReport,
@@ -37,6 +38,7 @@ from fazhi.plans.models import (
     SelfState,
     SourceFile,
     SupervisionNotice,
+    SupervisionRecipient,
     Target,
     Task,
 )
@@ -47,6 +49,7 @@ from fazhi.plans.periods import Period, parse_period, plan_start
 from fazhi.workdays.deadlines import compute_due
 
 MAX_NAME = 64
+NOTICE_SERIES = "plans.notice"
 MAX_DEADLINE = 64
 
 
@@ -461,7 +464,7 @@ def plan_import_confirm(*, actor: User, draft_id: int) -> Plan:
         locked.delete()
         url = reverse("plans:mine")
         for unit_id, count in new_tasks.items():
-            notify_units(
+            notifications.notify_units(
                 [unit_id], kind="task",
                 text=f"《{plan.title}》已导入，本单位牵头或参与 {count} 项任务", url=url,
             )  # fmt: skip
@@ -475,7 +478,6 @@ def _ids(names: list[str], units: dict[str, list[int]]) -> list[int]:
 # --- the work on the ledger ------------------------------------------------------
 
 REPORT_MAX_CHARS = 5000
-MAX_EVIDENCE_FILES = 10
 
 
 def _locked_task(task_id: int) -> Task:
@@ -606,7 +608,7 @@ def task_assign(
         after = {"lead": task.lead_names, "responsible": task.responsible_names}
         audit.record(action="task.assign", actor=actor, obj=task, before=before, after=after)
         added = {*lead_ids, *resp_ids} - before_lead - before_resp
-        notify_units(
+        notifications.notify_units(
             sorted(added), kind="task", url=reverse("plans:task", args=[task.pk]),
             text=f"新任务：{task.code} {task.text[:40]}（《{task.plan.title}》）",
         )  # fmt: skip
@@ -633,9 +635,7 @@ def progress_report_submit(
     _require(actor, Permission.REPORT)
     text = _clean_text(text, "进展情况")
     self_state = _self_state(self_state)
-    if len(files) > MAX_EVIDENCE_FILES:
-        raise ValidationError(f"每次最多上传 {MAX_EVIDENCE_FILES} 个佐证材料")
-    checked = [check_evidence(name, data) for name, data in files]
+    checked = uploads.check_all(EVIDENCE_UPLOADS, files)
     unit = actor.unit
     _check_unit(actor, task_id, "progress_report", lead_only=False)
     with transaction.atomic():
@@ -661,7 +661,11 @@ def progress_report_submit(
             raise ValidationError("您修改的进展版本已不存在，请刷新页面后重新填报")
         if current is not None and current.state == ReviewState.ACCEPTED:
             raise ValidationError(f"{period.label}的进展已审核通过，不能再修改")
-        previous = list(current.evidence.order_by("pk").defer("content")) if current else []
+        previous = (
+            list(current.evidence.select_related("file").defer("file__content").order_by("pk"))
+            if current
+            else []
+        )
         removed = [e for e in previous if e.pk in set(remove_evidence)]
         if len(removed) != len(set(remove_evidence)):
             raise ValidationError("要移除的佐证材料不属于当前版本，请刷新页面后重新填报")
@@ -686,10 +690,10 @@ def progress_report_submit(
             raise ValidationError("本期进展刚刚已由他人提交，您的内容未保存，请刷新页面") from exc
         _carry_evidence(report, [e.pk for e in carried])
         for item in checked:
-            Evidence.objects.create(
-                report=report, name=item.name, kind=item.kind, size=len(item.data),
-                sha256=item.sha256, content=item.data,
-            )  # fmt: skip
+            stored = uploads.file_store(
+                data=item.data, kind=item.kind, content_type=item.content_type
+            )
+            Evidence.objects.create(report=report, name=item.name, file=stored)
         task.reported_at = timezone.now()
         task.save(update_fields=["reported_at"])
         audit.record(
@@ -699,22 +703,25 @@ def progress_report_submit(
                 "task": task.code, "period": period.key, "version": report.version,
                 "self_state": self_state, "text": text,
                 "evidence": [{"name": c.name, "sha256": c.sha256} for c in checked],
-                "carried": [{"name": e.name, "sha256": e.sha256} for e in carried],
-                "removed": [{"name": e.name, "sha256": e.sha256} for e in removed],
+                "carried": [{"name": e.name, "sha256": e.file.sha256} for e in carried],
+                "removed": [{"name": e.name, "sha256": e.file.sha256} for e in removed],
             },
         )  # fmt: skip
-        if current is not None and current.state == ReviewState.RETURNED:
-            notify_units(
-                sorted(lead - {unit.pk}), kind="report", url=reverse("plans:task", args=[task.pk]),
-                text=f"{unit.display_name}已修改退回的进展：{task.code}（{period.label}）",
-            )  # fmt: skip
+        # The lead unit consolidates its units' reports: it hears of each one (and of each
+        # correction), whoever of its responsible units sent it.
+        corrected = current is not None and current.state == ReviewState.RETURNED
+        what = "已修改退回的进展" if corrected else ("更新了进展" if current else "报送了进展")
+        notifications.notify_units(
+            sorted(lead - {unit.pk}), kind="report", url=reverse("plans:task", args=[task.pk]),
+            text=f"{unit.display_name}{what}：{task.code}（{period.label}），请汇总",
+        )  # fmt: skip
     return report
 
 
 def _carry_evidence(report: ProgressReport, evidence_ids: list[int]) -> None:
     """Copy the named evidence rows onto ``report`` in the database itself (INSERT … SELECT):
-    an evidence row belongs to one report version, and this way the files' bytes (up to
-    MAX_EVIDENCE_FILES × the upload limit) never pass through the worker's memory."""
+    an evidence row belongs to one report version and keeps its upload time; the copies
+    point at the same stored files."""
     if not evidence_ids:
         return
     quote = connection.ops.quote_name
@@ -722,9 +729,7 @@ def _carry_evidence(report: ProgressReport, evidence_ids: list[int]) -> None:
     def column(name: str) -> str:
         return quote(Evidence._meta.get_field(name).column or "")  # type: ignore[union-attr]
 
-    columns = ", ".join(
-        column(name) for name in ("name", "kind", "size", "sha256", "content", "uploaded_at")
-    )
+    columns = ", ".join(column(name) for name in ("name", "file", "uploaded_at"))
     table, pk = quote(Evidence._meta.db_table), column("id")
     marks = ", ".join(["%s"] * len(evidence_ids))
     with connection.cursor() as cursor:
@@ -800,7 +805,7 @@ def consolidation_submit(
                 "self_state": self_state, "text": text, "reports": [r.pk for r in reports],
             },
         )  # fmt: skip
-        notify_supervisors(
+        _notify_supervisors(
             task.plan, kind="report", url=reverse("plans:task", args=[task.pk]),
             text=f"{unit.display_name}报送了汇总进展：{task.code}（{period.label}），请审核",
         )  # fmt: skip
@@ -869,13 +874,17 @@ def consolidation_decide(
         url = reverse("plans:task", args=[task.pk])
         if accept:
             text = f"汇总进展已审核通过：{task.code}（{consolidation.period_key}）"
-            notify_units(sorted(_unit_ids(task)[0]), kind="accept", text=text, url=url)
+            notifications.notify_units(
+                sorted(_unit_ids(task)[0]), kind="accept", text=text, url=url
+            )
         else:
             text = (
                 f"汇总进展被退回待改：{task.code}（{consolidation.period_key}），"
                 f"意见：{comment[:80]}"
             )
-            notify_units([consolidation.owner_unit_id], kind="return", text=text, url=url)
+            notifications.notify_units(
+                [consolidation.owner_unit_id], kind="return", text=text, url=url
+            )
     return consolidation
 
 
@@ -923,98 +932,216 @@ def progress_report_return(*, actor: User, report_id: int, comment: str) -> Prog
                 "unit": report.owner_unit.display_name, "period": report.period_key,
             },
         )  # fmt: skip
-        notify_units(
+        notifications.notify_units(
             [report.owner_unit_id], kind="return", url=reverse("plans:task", args=[task.pk]),
             text=f"本单位进展被退回待改：{task.code}（{report.period_key}），意见：{comment[:80]}",
         )  # fmt: skip
     return report
 
 
+def _notice_reply_due(issued_on: date, reply_workdays: int) -> date:
+    if isinstance(reply_workdays, bool) or not 1 <= reply_workdays <= 60:
+        raise ValidationError("回复时限应为 1 至 60 个工作日")
+    return compute_due(start=issued_on, amount=reply_workdays, unit="workday", explain=False).due
+
+
+def _notice_create(
+    *,
+    actor: User,
+    task: Task,
+    units: list[Organisation],
+    reason: str,
+    requirement: str,
+    reply_workdays: int,
+    follows: SupervisionNotice | None = None,
+) -> SupervisionNotice:
+    """A numbered 督办单 of the actor's unit to ``units``, inside the caller's transaction."""
+    if actor.unit is None:
+        raise ValidationError("您的账号未分配单位，不能签发督办单")
+    today = timezone.localdate()
+    due = _notice_reply_due(today, reply_workdays)
+    seq, number = numbering.number_take(unit=actor.unit, series=NOTICE_SERIES, year=today.year)
+    notice: SupervisionNotice = SupervisionNotice.objects.create(
+        task=task, owner_unit=actor.unit, created_by=actor, number=number, year=today.year,
+        seq=seq, follows=follows, reason=reason, requirement=requirement,
+        reply_workdays=reply_workdays, issued_on=today, reply_due_on=due,
+    )  # fmt: skip
+    for unit in units:
+        SupervisionRecipient.objects.create(notice=notice, owner_unit=unit, created_by=actor)
+    audit.record(
+        action="supervision.reissue" if follows else "supervision.issue", actor=actor,
+        obj=notice,
+        after={
+            "number": number, "task": task.code, "units": [u.display_name for u in units],
+            "reason": reason, "requirement": requirement, "reply_workdays": reply_workdays,
+            "reply_due_on": due, **({"follows": follows.number} if follows else {}),
+        },
+    )  # fmt: skip
+    word = "再督办" if follows else "督办"
+    notifications.notify_units(
+        [u.pk for u in units], kind="supervise", url=reverse("plans:notice", args=[notice.pk]),
+        text=f"{number}（{word}）：{task.code} {reason[:40]}，请于 {due.isoformat()} 前回复",
+    )  # fmt: skip
+    return notice
+
+
 def supervision_issue(
     *,
     actor: User,
     task_id: int,
+    unit_ids: list[int],
+    reason: str,
+    requirement: str,
+    reply_workdays: int,
+) -> SupervisionNotice:
+    """One numbered 督办单 (series plans.notice of the actor's unit) to one or more units of a
+    task; each replies within ``reply_workdays`` working days."""
+    _require(actor, Permission.SUPERVISE)
+    reason = _clean_text(reason, "督办事由", 1000)
+    requirement = _clean_text(requirement, "督办要求", 1000)
+    wanted = list(dict.fromkeys(unit_ids))
+    if not wanted:
+        raise ValidationError("请选择至少一个被督办单位（主送单位）")
+    with transaction.atomic():
+        task = _locked_task(task_id)
+        _plan_overseer(actor, task.plan)
+        lead, responsible = _unit_ids(task)
+        if not set(wanted) <= lead | responsible:
+            raise ValidationError("只能向该任务的牵头单位或责任单位督办")
+        found = {u.pk: u for u in Organisation.objects.filter(pk__in=wanted)}
+        return _notice_create(
+            actor=actor, task=task, units=[found[pk] for pk in wanted], reason=reason,
+            requirement=requirement, reply_workdays=reply_workdays,
+        )  # fmt: skip
+
+
+def _locked_recipient(notice_id: int, unit_id: int | None) -> SupervisionRecipient:
+    row: SupervisionRecipient | None = (
+        SupervisionRecipient.objects.select_for_update(of=("self",))
+        .select_related("notice", "notice__task", "notice__task__plan", "owner_unit")
+        .filter(notice_id=notice_id, owner_unit_id=unit_id)
+        .first()
+    )
+    if row is None:
+        raise ValidationError("督办单不存在，或该单位不是此督办单的主送单位")
+    return row
+
+
+def supervision_reply(*, actor: User, notice_id: int, text: str) -> SupervisionRecipient:
+    """A 主送 unit replies to its 督办单 (once); the other units reply separately."""
+    _require(actor, Permission.REPORT)
+    text = _clean_text(text, "回复内容")
+    with transaction.atomic():
+        if not SupervisionNotice.objects.filter(pk=notice_id).exists():
+            raise ValidationError("督办单不存在")
+        if not SupervisionRecipient.objects.filter(
+            notice_id=notice_id, owner_unit_id=actor.unit_id
+        ).exists():
+            raise PermissionDenied("只有被督办单位可以回复督办单")
+        row = _locked_recipient(notice_id, actor.unit_id)
+        if row.replied_at is not None:
+            raise ValidationError("本单位已回复该督办单，不能重复回复")
+        if row.outcome:
+            raise ValidationError(f"该督办单已{row.get_outcome_display()}，不能再回复")
+        row.reply_text = text
+        row.replied_by = actor
+        row.replied_at = timezone.now()
+        row.save(update_fields=["reply_text", "replied_by", "replied_at"])
+        notice = row.notice
+        audit.record(
+            action="supervision.reply", actor=actor, obj=notice,
+            after={"unit": row.owner_unit.display_name, "text": text},
+        )  # fmt: skip
+        if notice.created_by is not None:
+            notifications.notify_users(
+                [notice.created_by], kind="reply", url=reverse("plans:notice", args=[notice.pk]),
+                text=f"{row.owner_unit.display_name}已回复{notice.number}",
+            )  # fmt: skip
+    return row
+
+
+def _decision_target(actor: User, notice_id: int, unit_id: int) -> SupervisionRecipient:
+    _require(actor, Permission.SUPERVISE)
+    row = _locked_recipient(notice_id, unit_id)
+    notice = row.notice
+    _plan_overseer(actor, notice.task.plan)
+    if not actor.is_superuser and actor.unit_id != notice.owner_unit_id:
+        raise PermissionDenied("只有签发督办单的单位可以办结或再督办")
+    if row.outcome:
+        raise ValidationError(
+            f"{row.owner_unit.display_name}的督办已{row.get_outcome_display()}，不能重复处理"
+        )
+    return row
+
+
+def supervision_close(
+    *, actor: User, notice_id: int, unit_id: int, comment: str = ""
+) -> SupervisionRecipient:
+    """办结: the supervisor accepts a unit's reply; that unit's 督办 ends."""
+    comment = check_plain(tidy(comment), "办结意见")[:1000]
+    with transaction.atomic():
+        row = _decision_target(actor, notice_id, unit_id)
+        if row.replied_at is None:
+            raise ValidationError(f"{row.owner_unit.display_name}尚未回复，回复后才能办结")
+        row.outcome = NoticeOutcome.CLOSED
+        row.decided_by, row.decided_at, row.decision_comment = actor, timezone.now(), comment
+        row.save(update_fields=["outcome", "decided_by", "decided_at", "decision_comment"])
+        audit.record(
+            action="supervision.close", actor=actor, obj=row.notice,
+            after={"unit": row.owner_unit.display_name, "outcome": row.outcome,
+                   "comment": comment},
+        )  # fmt: skip
+        notifications.notify_units(
+            [row.owner_unit_id], kind="reply",
+            url=reverse("plans:notice", args=[row.notice_id]),
+            text=f"{row.notice.number}已办结",
+        )  # fmt: skip
+    return row
+
+
+def supervision_reissue(
+    *,
+    actor: User,
+    notice_id: int,
     unit_id: int,
     reason: str,
     requirement: str,
     reply_workdays: int,
 ) -> SupervisionNotice:
-    """督办单 to one unit of a task; the reply is due ``reply_workdays`` working days later."""
-    from fazhi.core.models import Organisation
-
-    _require(actor, Permission.SUPERVISE)
+    """再督办: after a unit's reply (or once its reply is overdue) the supervisor chases it
+    again with a new numbered notice that follows the first, with a new reply period."""
     reason = _clean_text(reason, "督办事由", 1000)
     requirement = _clean_text(requirement, "督办要求", 1000)
-    if isinstance(reply_workdays, bool) or not 1 <= reply_workdays <= 60:
-        raise ValidationError("回复时限应为 1 至 60 个工作日")
     with transaction.atomic():
-        task = _locked_task(task_id)
-        _plan_overseer(actor, task.plan)
-        lead, responsible = _unit_ids(task)
-        if unit_id not in lead | responsible:
-            raise ValidationError("只能向该任务的牵头单位或责任单位督办")
-        unit = Organisation.objects.get(pk=unit_id)
-        today = timezone.localdate()
-        due = compute_due(start=today, amount=reply_workdays, unit="workday", explain=False).due
-        notice: SupervisionNotice = SupervisionNotice.objects.create(
-            task=task, owner_unit=unit, created_by=actor, reason=reason,
-            requirement=requirement, reply_workdays=reply_workdays, issued_on=today,
-            reply_due_on=due,
+        row = _decision_target(actor, notice_id, unit_id)
+        notice = row.notice
+        if row.replied_at is None and notice.reply_due_on >= timezone.localdate():
+            raise ValidationError(
+                f"{row.owner_unit.display_name}尚未回复且未逾期，回复后或逾期后才能再督办"
+            )
+        followup = _notice_create(
+            actor=actor, task=notice.task, units=[row.owner_unit], reason=reason,
+            requirement=requirement, reply_workdays=reply_workdays, follows=notice,
         )  # fmt: skip
-        notice.number = f"督办〔{today.year}〕{notice.pk}号"
-        notice.save(update_fields=["number"])
-        audit.record(
-            action="supervision.issue", actor=actor, obj=notice,
-            after={
-                "task": task.code, "unit": unit.display_name, "reason": reason,
-                "requirement": requirement, "reply_workdays": reply_workdays,
-                "reply_due_on": due,
-            },
-        )  # fmt: skip
-        notify_units(
-            [unit.pk], kind="supervise", url=reverse("plans:notice", args=[notice.pk]),
-            text=f"{notice.number}：{task.code} {reason[:40]}，请于 {due.isoformat()} 前回复",
-        )  # fmt: skip
-    return notice
-
-
-def supervision_reply(*, actor: User, notice_id: int, text: str) -> SupervisionNotice:
-    """The unit chased replies to its 督办单 (once)."""
-    _require(actor, Permission.REPORT)
-    text = _clean_text(text, "回复内容")
-    with transaction.atomic():
-        notice: SupervisionNotice | None = (
-            SupervisionNotice.objects.select_for_update().filter(pk=notice_id).first()
-        )
-        if notice is None:
-            raise ValidationError("督办单不存在")
-        if actor.unit_id != notice.owner_unit_id:
-            raise PermissionDenied("只有被督办单位可以回复督办单")
-        if notice.replied_at is not None:
-            raise ValidationError("该督办单已回复，不能重复回复")
-        notice.reply_text = text
-        notice.replied_by = actor
-        notice.replied_at = timezone.now()
-        notice.save(update_fields=["reply_text", "replied_by", "replied_at"])
-        audit.record(action="supervision.reply", actor=actor, obj=notice, after={"text": text})
-        if notice.created_by is not None:
-            notify_users(
-                [notice.created_by], kind="reply", url=reverse("plans:notice", args=[notice.pk]),
-                text=f"{notice.owner_unit.display_name}已回复{notice.number}",
-            )  # fmt: skip
-    return notice
+        row.outcome = NoticeOutcome.REISSUED
+        row.decided_by, row.decided_at, row.followup = actor, timezone.now(), followup
+        row.save(update_fields=["outcome", "decided_by", "decided_at", "followup"])
+    return followup
 
 
 def recompute_notice_due_dates(first_day: date, last_day: date) -> int:
-    """Open 督办单 whose reply period spans changed calendar days get their due date again."""
+    """督办单 some unit has not replied to, whose reply period spans changed calendar days,
+    get their due date again."""
     from fazhi.workdays.index import current_calendar
 
     cal = current_calendar()
     changed = 0
     with transaction.atomic():
+        waiting = SupervisionRecipient.objects.filter(replied_at__isnull=True, outcome="")
         notices = SupervisionNotice.objects.select_for_update().filter(
-            replied_at__isnull=True, issued_on__lte=last_day, reply_due_on__gte=first_day
-        )
+            pk__in=waiting.values("notice_id"), issued_on__lte=last_day,
+            reply_due_on__gte=first_day,
+        )  # fmt: skip
         for notice in notices:
             due = compute_due(
                 start=notice.issued_on, amount=notice.reply_workdays, unit="workday",
@@ -1035,37 +1162,7 @@ def recompute_notice_due_dates(first_day: date, last_day: date) -> int:
 # --- notifications ------------------------------------------------------------------
 
 
-def notify_users(users: Any, *, kind: str, text: str, url: str = "", key: str = "") -> int:
-    """Create one notification per user (skipping a reminder already sent under ``key``)."""
-    users = list(users)
-    if key:
-        sent = set(
-            Notification.objects.filter(recipient__in=users, dedupe_key=key).values_list(
-                "recipient_id", flat=True
-            )
-        )
-        users = [u for u in users if u.pk not in sent]
-    Notification.objects.bulk_create(
-        [
-            Notification(recipient=u, kind=kind, text=text[:500], url=url, dedupe_key=key)
-            for u in users
-        ]
-    )
-    return len(users)
-
-
-def notify_units(unit_ids: list[int], *, kind: str, text: str, url: str = "", key: str = "") -> int:
-    """Notify the staff of these units who report progress."""
-    if not unit_ids:
-        return 0
-    users = User.objects.filter(unit_id__in=unit_ids, is_active=True).prefetch_related("roles")
-    return notify_users(
-        [u for u in users if u.has_fazhi_perm(Permission.REPORT)],
-        kind=kind, text=text, url=url, key=key,
-    )  # fmt: skip
-
-
-def notify_supervisors(plan: Plan, *, kind: str, text: str, url: str = "") -> int:
+def _notify_supervisors(plan: Plan, *, kind: str, text: str, url: str = "") -> int:
     """Notify the plan's importer and the supervisors of the unit owning it."""
     users = User.objects.filter(unit_id=plan.owner_unit_id, is_active=True).prefetch_related(
         "roles"
@@ -1073,16 +1170,7 @@ def notify_supervisors(plan: Plan, *, kind: str, text: str, url: str = "") -> in
     chosen = {u.pk: u for u in users if u.has_fazhi_perm(Permission.SUPERVISE)}
     if plan.created_by is not None and plan.created_by.is_active:
         chosen.setdefault(plan.created_by.pk, plan.created_by)
-    return notify_users(chosen.values(), kind=kind, text=text, url=url)
-
-
-def notification_mark_read(*, actor: User, ids: list[int] | None = None) -> int:
-    """Mark the actor's notifications read (all unread ones when ``ids`` is None)."""
-    with transaction.atomic():
-        rows = Notification.objects.visible_to(actor).filter(read_at__isnull=True)
-        if ids is not None:
-            rows = rows.filter(pk__in=ids)
-        return rows.update(read_at=timezone.now())
+    return notifications.notify_users(chosen.values(), kind=kind, text=text, url=url)
 
 
 def reminders_send(*, today: date | None = None) -> int:
@@ -1107,21 +1195,23 @@ def reminders_send(*, today: date | None = None) -> int:
             ):
                 continue
             lead, responsible = _unit_ids(task)
-            sent += notify_units(
+            sent += notifications.notify_units(
                 sorted(lead | responsible), kind="due", url=reverse("plans:task", args=[task.pk]),
                 text=f"任务临期：{task.code} {task.text[:30]}，{task.due_on.isoformat()} 到期",
                 key=f"task-due:{task.pk}:{task.due_on.isoformat()}",
             )  # fmt: skip
-        notices = SupervisionNotice.objects.filter(
-            replied_at__isnull=True, reply_due_on__gte=today, reply_due_on__lte=horizon
-        )
-        for notice in notices:
+        waiting = SupervisionRecipient.objects.filter(
+            replied_at__isnull=True, outcome="", notice__reply_due_on__gte=today,
+            notice__reply_due_on__lte=horizon,
+        ).select_related("notice")  # fmt: skip
+        for row in waiting:
+            notice = row.notice
             if deadline_state(notice.reply_due_on, today=today, calendar=cal).state != (
                 DeadlineState.DUE_SOON
             ):
                 continue
-            sent += notify_units(
-                [notice.owner_unit_id], kind="due",
+            sent += notifications.notify_units(
+                [row.owner_unit_id], kind="due",
                 url=reverse("plans:notice", args=[notice.pk]),
                 text=f"{notice.number}将于 {notice.reply_due_on.isoformat()} 到期，请及时回复",
                 key=f"notice-due:{notice.pk}:{notice.reply_due_on.isoformat()}",
@@ -1206,10 +1296,6 @@ __all__ = [
     "ledger_import_confirm",
     "ledger_import_discard",
     "ledger_import_prepare",
-    "notification_mark_read",
-    "notify_supervisors",
-    "notify_units",
-    "notify_users",
     "plan_draft_choose_unit",
     "plan_draft_create",
     "plan_draft_discard",
@@ -1224,7 +1310,9 @@ __all__ = [
     "progress_report_submit",
     "recompute_notice_due_dates",
     "reminders_send",
+    "supervision_close",
     "supervision_issue",
+    "supervision_reissue",
     "supervision_reply",
     "task_assign",
 ]

@@ -10,26 +10,28 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
+from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from fazhi.core.exports import XLSX
+from fazhi.core import uploads
+from fazhi.core.exports import XLSX, issuing_unit
 from fazhi.core.forms import posted
 from fazhi.core.models import Organisation, Permission, User
 from fazhi.core.params import int_param
 from fazhi.core.scoping import get_visible_or_404, scope_q
 from fazhi.plans import excel, forms, selectors, services, word
-from fazhi.plans.filetypes import CONTENT_TYPES, max_bytes
 from fazhi.plans.matching import IGNORE, UnitIndex
 from fazhi.plans.models import (
+    EVIDENCE_UPLOADS,
+    LEDGER_UPLOAD,
+    PLAN_UPLOAD,
     Consolidation,
     Evidence,
     LedgerImport,
-    Notification,
     Plan,
     ProgressReport,
     ReportFrequency,
@@ -37,13 +39,9 @@ from fazhi.plans.models import (
     SupervisionNotice,
     Task,
 )
-from fazhi.plans.parsing.reader import MAX_BYTES
 from fazhi.plans.periods import plan_start, recent
 from fazhi.plans.status import CSS, SEVERITY, task_status
-from fazhi.plans.uploads import SizeLimitHandler, too_large
 from fazhi.workdays.index import current_calendar
-
-TOO_LARGE = f"文件超过 {MAX_BYTES // 1024 // 1024} MB，已拒绝上传"
 
 
 def _user(request: HttpRequest) -> User:
@@ -144,26 +142,18 @@ def _attachment(name: str) -> str:
 # --- import ----------------------------------------------------------------------
 
 
-@csrf_exempt  # checked below, after the size-limiting handler is in place
+def _import_refused(request: HttpRequest, error: str) -> HttpResponse:
+    _require_supervise(request)
+    return _upload_page(request, error=error, status=413)
+
+
 @require_http_methods(["GET", "POST"])
+@uploads.gated(PLAN_UPLOAD, _import_refused)
 def import_upload(request: HttpRequest) -> HttpResponse:
     _require_supervise(request)
-    if request.method == "POST":
-        if too_large(request):
-            # Refused from the header alone: the body is never read.
-            return _upload_page(request, error=TOO_LARGE, status=413)
-        handler = SizeLimitHandler(request)
-        request.upload_handlers = [handler, *request.upload_handlers]
-    return _import_upload(request, handler if request.method == "POST" else None)
-
-
-@csrf_protect
-def _import_upload(request: HttpRequest, handler: SizeLimitHandler | None) -> HttpResponse:
     if request.method != "POST":
         return _upload_page(request)
     upload = request.FILES.get("file")
-    if handler is not None and handler.exceeded:
-        return _upload_page(request, error=TOO_LARGE, status=413)
     if upload is None:
         return _upload_page(request, error="请选择要导入的方案文件", status=400)
     try:
@@ -189,7 +179,7 @@ def _upload_page(request: HttpRequest, *, error: str = "", status: int = 200) ->
         {
             "error": error,
             "drafts": selectors.drafts_for(request.user),
-            "max_mb": MAX_BYTES // 1024 // 1024,
+            "max_mb": PLAN_UPLOAD.limit() // 1024 // 1024,
             "breadcrumbs": [{"label": "方案导入"}],
         },
         status=status,
@@ -421,7 +411,7 @@ def plan_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     user = _user(request)
     if fmt == "xlsx":
         rows = selectors.export_rows(user, plan, period)
-        data = excel.write_ledger(plan, period, rows, user.unit_id)
+        data = excel.write_ledger(plan, period, rows, user.unit_id, unit=issuing_unit(user))
         name, kind = f"{plan.title}任务分工台账（{period.label}）.xlsx", XLSX
     else:
         rows = selectors.export_rows(user, plan, period, editable=False)
@@ -448,7 +438,12 @@ def plan_reporting(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("plans:plan", pk=plan.pk)
 
 
+def _ledger_refused(request: HttpRequest, error: str, pk: int) -> HttpResponse:
+    return _ledger_page(request, selectors.plan_for(request.user, pk), error, status=413)
+
+
 @require_http_methods(["GET", "POST"])
+@uploads.gated(LEDGER_UPLOAD, _ledger_refused)
 def ledger_import(request: HttpRequest, pk: int) -> HttpResponse:
     """Bring an exported ledger back: upload → preview of changes → confirm."""
     plan = selectors.plan_for(request.user, pk)
@@ -467,15 +462,15 @@ def ledger_import(request: HttpRequest, pk: int) -> HttpResponse:
                 error = _error_text(exc)
             else:
                 return redirect("plans:ledger_import_preview", pk=item.pk)
+    return _ledger_page(request, plan, error, status=400 if error else 200)
+
+
+def _ledger_page(request: HttpRequest, plan: Plan, error: str, *, status: int) -> HttpResponse:
     return render(
         request,
         "plans/ledger_import.html",
-        {
-            "plan": plan,
-            "error": error,
-            "breadcrumbs": _plan_crumbs(plan, {"label": "导入台账"}),
-        },
-        status=400 if error else 200,
+        {"plan": plan, "error": error, "breadcrumbs": _plan_crumbs(plan, {"label": "导入台账"})},
+        status=status,
     )
 
 
@@ -524,7 +519,8 @@ MY_TASKS_PAGE = 100
 def my_tasks(request: HttpRequest) -> HttpResponse:
     q = request.GET.get("q", "")[:100]
     status = request.GET.get("status", "")
-    facts = selectors.my_task_facts(request.user, q=q, status=status)
+    mine = request.GET.get("mine") == "1"
+    facts = selectors.my_task_facts(request.user, q=q, status=status, mine=mine)
     page = Paginator(facts, MY_TASKS_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
@@ -535,6 +531,7 @@ def my_tasks(request: HttpRequest) -> HttpResponse:
             "total": len(facts),
             "q": q,
             "status": status,
+            "mine": mine,
             "statuses": [str(s) for s in SEVERITY],
             "unit": _user(request).unit,
             "breadcrumbs": [{"label": "我的任务"}],
@@ -557,7 +554,7 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
         ProgressReport.objects.visible_to(user)
         .filter(task=task, period_key=period.key, is_current=True)
         .select_related("owner_unit", "created_by")
-        .prefetch_related("evidence")
+        .prefetch_related(Prefetch("evidence", queryset=Evidence.objects.listed()))
     )
     own = next((r for r in reports if r.owner_unit_id == user.unit_id), None)
     consolidation = (
@@ -611,9 +608,9 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
             if oversee
             else [],
             "notice_units": [*task.lead_units.all(), *task.responsible_units.all()],
-            "accept_types": ".pdf,.docx,.xlsx,.jpg,.jpeg,.png",
-            "max_mb": max_bytes() // 1024 // 1024,
-            "max_files": services.MAX_EVIDENCE_FILES,
+            "accept_types": EVIDENCE_UPLOADS.accept(),
+            "max_mb": EVIDENCE_UPLOADS.limit() // 1024 // 1024,
+            "max_files": EVIDENCE_UPLOADS.max_files,
             "breadcrumbs": _plan_crumbs(plan, {"label": f"任务 {task.code}"}),
         },
     )
@@ -635,20 +632,16 @@ def _task_action(request: HttpRequest, pk: int, run: Any, done: str) -> HttpResp
     return redirect(reverse("plans:task", args=[task.pk]) + suffix)
 
 
-@require_POST
-def task_report(request: HttpRequest, pk: int) -> HttpResponse:
-    uploads = request.FILES.getlist("evidence")
-    limit = max_bytes()
-    for upload in uploads:
-        if (upload.size or 0) > limit:
-            # Refused before the file is read into memory.
-            messages.error(
-                request, f"佐证材料“{upload.name}”超过 {limit // 1024 // 1024} MB，请压缩后再上传"
-            )
-            return redirect(reverse("plans:task", args=[pk]))
-    files = [(f.name or "", f.read()) for f in uploads]
+def _report_refused(request: HttpRequest, error: str, pk: int) -> HttpResponse:
+    messages.error(request, f"进展未报送：{error}")
+    return redirect(reverse("plans:task", args=[pk]))
 
+
+@require_POST
+@uploads.gated(EVIDENCE_UPLOADS, _report_refused)
+def task_report(request: HttpRequest, pk: int) -> HttpResponse:
     def run(task: Task) -> None:
+        files = uploads.read(EVIDENCE_UPLOADS, request.FILES.getlist("evidence"))
         post = posted(forms.ReportForm, request)
         services.progress_report_submit(
             actor=_user(request), task_id=task.pk, period_key=post["period_key"],
@@ -725,7 +718,7 @@ def task_supervise(request: HttpRequest, pk: int) -> HttpResponse:
     def run(task: Task) -> None:
         post = posted(forms.SuperviseForm, request)
         services.supervision_issue(
-            actor=_user(request), task_id=task.pk, unit_id=post["unit"] or 0,
+            actor=_user(request), task_id=task.pk, unit_ids=post["units"] or [],
             reason=post["reason"], requirement=post["requirement"],
             reply_workdays=post["reply_workdays"] or 0,
         )  # fmt: skip
@@ -736,58 +729,56 @@ def task_supervise(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def evidence_download(request: HttpRequest, pk: int) -> HttpResponse:
     item: Evidence = get_visible_or_404(Evidence.objects.all(), request.user, pk=pk)
-    response = HttpResponse(bytes(item.content), content_type=CONTENT_TYPES[item.kind])
-    response["Content-Disposition"] = _attachment(item.name)
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return uploads.download(item.file, item.name)
 
 
 @require_GET
 def notice_list(request: HttpRequest) -> HttpResponse:
     which = request.GET.get("show", "open")
-    notices = SupervisionNotice.objects.visible_to(request.user).select_related(
-        "task", "task__measure", "task__plan", "owner_unit"
-    )
-    if which != "all":
-        notices = notices.filter(replied_at__isnull=True)
+    if which not in selectors.NOTICE_FILTERS:
+        which = "open"
     today = timezone.localdate()
-    rows = []
-    for notice in notices.order_by("reply_due_on", "pk")[:500]:
-        label, css = selectors.notice_state(notice, today)
-        if which == "overdue" and label != "逾期未回复":
-            continue
-        rows.append({"notice": notice, "state": label, "css": css})
+    rows = [
+        {"row": row, "notice": row.notice, "state": state, "css": css}
+        for row in selectors.notice_recipients(request.user, which, today)[:500]
+        for state, css in [selectors.recipient_state(row, today)]
+    ]
     return render(
         request,
         "plans/notice_list.html",
-        {"rows": rows, "show": which, "breadcrumbs": [{"label": "督办"}]},
-    )
+        {
+            "rows": rows, "show": which, "filters": selectors.NOTICE_FILTERS.items(),
+            "breadcrumbs": [{"label": "督办"}],
+        },
+    )  # fmt: skip
+
+
+def _notice_page(request: HttpRequest, pk: int) -> dict[str, Any]:
+    notice: SupervisionNotice = get_visible_or_404(
+        SupervisionNotice.objects.select_related(
+            "task", "task__plan", "owner_unit", "created_by", "follows"
+        ),
+        request.user, pk=pk,
+    )  # fmt: skip
+    user = _user(request)
+    page = selectors.notice_page(user, notice, timezone.localdate())
+    return {
+        **page,
+        "notice": notice,
+        "breadcrumbs": [{"label": "督办", "url": reverse("plans:notices")},
+                        {"label": notice.number}],
+    }  # fmt: skip
 
 
 @require_GET
 def notice_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    notice: SupervisionNotice = get_visible_or_404(
-        SupervisionNotice.objects.select_related("task", "task__plan", "owner_unit", "created_by"),
-        request.user, pk=pk,
-    )  # fmt: skip
-    user = _user(request)
-    label, css = selectors.notice_state(notice)
-    return render(
-        request,
-        "plans/notice_detail.html",
-        {
-            "notice": notice,
-            "state": label,
-            "css": css,
-            "can_reply": notice.replied_at is None
-            and user.unit_id == notice.owner_unit_id
-            and user.has_fazhi_perm(Permission.REPORT),
-            "breadcrumbs": [
-                {"label": "督办", "url": reverse("plans:notices")},
-                {"label": notice.number},
-            ],
-        },
-    )
+    return render(request, "plans/notice_detail.html", _notice_page(request, pk))
+
+
+@require_GET
+def notice_print(request: HttpRequest, pk: int) -> HttpResponse:
+    """督办单 for printing (A4, @media print): number, 主送, 事由, 要求, 回复期限, issuer, date."""
+    return render(request, "plans/notice_print.html", _notice_page(request, pk))
 
 
 @require_POST
@@ -806,30 +797,29 @@ def notice_reply(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("plans:notice", pk=notice.pk)
 
 
-@require_GET
-def notification_list(request: HttpRequest) -> HttpResponse:
-    items = Notification.objects.visible_to(request.user)[:200]
-    return render(
-        request,
-        "plans/notifications.html",
-        {
-            "items": items,
-            "unread": selectors.count_unread(request.user),
-            "breadcrumbs": [{"label": "通知"}],
-        },
-    )
-
-
 @require_POST
-def notification_read(request: HttpRequest) -> HttpResponse:
+def notice_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    notice = get_visible_or_404(SupervisionNotice.objects.all(), request.user, pk=pk)
     try:
-        post = posted(forms.NotificationReadForm, request)
+        post = posted(forms.NoticeDecisionForm, request)
+        if post["decision"] == "close":
+            services.supervision_close(
+                actor=_user(request), notice_id=notice.pk, unit_id=post["unit"] or 0,
+                comment=post["comment"],
+            )  # fmt: skip
+            done = "已办结。"
+        elif post["decision"] == "reissue":
+            followup = services.supervision_reissue(
+                actor=_user(request), notice_id=notice.pk, unit_id=post["unit"] or 0,
+                reason=post["reason"], requirement=post["requirement"],
+                reply_workdays=post["reply_workdays"] or 0,
+            )  # fmt: skip
+            messages.success(request, f"已再督办，签发{followup.number}。")
+            return redirect("plans:notice", pk=followup.pk)
+        else:
+            raise ValidationError("请选择办结或再督办")
     except ValidationError as exc:
         messages.error(request, _error_text(exc))
-        return redirect("plans:notifications")
-    pk = post["id"]
-    services.notification_mark_read(actor=_user(request), ids=[pk] if pk else None)
-    target = post["next"]
-    if target.startswith("/") and not target.startswith("//"):
-        return redirect(target)
-    return redirect("plans:notifications")
+    else:
+        messages.success(request, done)
+    return redirect("plans:notice", pk=notice.pk)

@@ -1,4 +1,5 @@
-"""Admin: replace a .docx template by upload (through the service), 案号格式 per unit."""
+"""Admin: replace a .docx template by upload (through the service). 案号格式 are core's
+编号格式 (fazhi.core.admin)."""
 
 from __future__ import annotations
 
@@ -9,10 +10,10 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 
-from fazhi.core.admin import AuditedAdmin, BaseAdmin
+from fazhi.core.admin import BaseAdmin
 from fazhi.core.forms import ModelForm
 from fazhi.procedures import documents, services
-from fazhi.procedures.models import DocumentTemplate, NumberPattern
+from fazhi.procedures.models import DocumentTemplate
 
 
 class TemplateUploadForm(ModelForm):
@@ -57,9 +58,3 @@ class DocumentTemplateAdmin(BaseAdmin):
 
     def delete_model(self, request: HttpRequest, obj: DocumentTemplate) -> None:
         services.template_reset(actor=request.user, code=obj.code)  # type: ignore[arg-type]
-
-
-@admin.register(NumberPattern)
-class NumberPatternAdmin(AuditedAdmin):
-    list_display = ("unit", "procedure", "pattern")
-    autocomplete_fields = ()

@@ -3,7 +3,9 @@
 A template is an ordinary Word file whose text holds placeholders such as ``{{number}}``;
 filling replaces them paragraph by paragraph (in the body, tables, headers and footers),
 keeping the formatting of the paragraph's first run. Word often splits a typed placeholder
-across runs, which is why a paragraph is joined before it is filled.
+across runs, which is why a paragraph is joined before it is filled. Every filled document
+leaves through core.officialdoc.conform: A4 with the GB/T 9704 margins, styles and "— N —"
+page numbers, whatever page the template was drawn on.
 """
 
 from __future__ import annotations
@@ -20,10 +22,12 @@ from typing import Any
 import docx
 from django.core.exceptions import ValidationError
 
+from fazhi.core.officialdoc import DOCX, chinese_date, conform, docx_bytes
 from fazhi.core.text import printable
 from fazhi.procedures.models import DocumentTemplate
 
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+__all__ = ["DOCX", "chinese_date", "render"]
+
 PLACEHOLDER = re.compile(r"\{\{\s*([a-z_][a-z0-9_]*)\s*\}\}")
 MAX_TEMPLATE_BYTES = 5 * 1024 * 1024
 
@@ -89,7 +93,7 @@ def _has_word_body(data: bytes) -> bool:
         return False
 
 
-def _paragraphs(document: Any) -> Iterator[Any]:
+def _paragraphs(document: Any, *, body_only: bool = False) -> Iterator[Any]:
     def from_container(container: Any) -> Iterator[Any]:
         yield from container.paragraphs
         for table in getattr(container, "tables", []):
@@ -98,13 +102,11 @@ def _paragraphs(document: Any) -> Iterator[Any]:
                     yield from from_container(cell)
 
     yield from from_container(document)
+    if body_only:
+        return
     for section in document.sections:
         for part in (section.header, section.footer):
             yield from from_container(part)
-
-
-def chinese_date(day: date) -> str:
-    return f"{day.year}年{day.month}月{day.day}日"
 
 
 def render(code: str, context: Mapping[str, Any]) -> bytes:
@@ -132,12 +134,11 @@ def render(code: str, context: Mapping[str, Any]) -> bytes:
         runs[0].text = filled  # python-docx turns "\n" into a line break
         for run in runs[1:]:
             run.text = ""
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return buffer.getvalue()
+    return docx_bytes(conform(document))
 
 
 def document_text(data: bytes) -> str:
-    """Plain text of a .docx (for tests and previews)."""
+    """Plain text of a .docx body (for tests and previews): the footer holds the page number
+    that conform gives every page, and a 公文 has no header."""
     document = docx.Document(io.BytesIO(data))
-    return "\n".join(p.text for p in _paragraphs(document) if p.text)
+    return "\n".join(p.text for p in _paragraphs(document, body_only=True) if p.text)

@@ -9,9 +9,21 @@ ACTIONS = {
     "case.due_recomputed": "重新计算案件到期日", "case.number_pattern": "设置案号格式",
     "case.template_replaced": "替换文书模板", "case.template_reset": "恢复默认文书模板",
     "case.action_refused": "案件办理操作被拒绝",
+    "case.approval_submitted": "拟稿送审", "case.approval_signed": "审批签发",
+    "case.approval_returned": "审批退回", "case.party_added": "登记当事人",
+    "case.participant_added": "增加参与单位", "case.linked": "关联案件",
+    "case.appointment_set": "登记案件日程", "case.appointment_cancelled": "取消案件日程",
+    # Event codes of the sign-off steps (the timeline's, also named in refusals).
+    "approval.submit": "拟稿送审", "approval.approve": "审批同意", "approval.return": "审批退回",
+    "case.edit": "办理案件（当事人、关联、日程）",
 }  # fmt: skip
 
-FIELDS = {"action": "办理步骤"}
+FIELDS = {
+    "action": "办理步骤", "approval": "审批编号", "for": "拟办事项", "step": "审批环节",
+    "next": "下一环节", "comment": "审批意见", "role": "身份", "name": "名称",
+    "unit": "单位", "kind": "类别", "target": "关联案件", "on": "日期", "place": "地点",
+    "count": "件数", "cases": "案件（编号、原到期日、新到期日）",
+}  # fmt: skip
 
 
 def _case_action(code: str) -> str | None:

@@ -13,103 +13,70 @@ from datetime import date
 from typing import Any, NoReturn
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 
-from fazhi.core import audit, crypto
+from fazhi.core import audit, crypto, numbering
 from fazhi.core.models import Organisation, Permission, User
 from fazhi.core.services import _require
 from fazhi.core.text import check_plain, tidy
+from fazhi.core.uploads import Checked, check_all, file_store
 from fazhi.procedures import documents as docs
 from fazhi.procedures import engine
 from fazhi.procedures.models import (
+    CASE_UPLOADS,
+    ApprovalDecision,
+    ApprovalSetting,
+    ApprovalState,
     Case,
-    CaseCounter,
+    CaseAppointment,
+    CaseApproval,
     CaseDocument,
     CaseEvent,
+    CaseLink,
+    CaseParticipant,
+    CaseParty,
     DocumentSource,
     DocumentTemplate,
-    NumberPattern,
+    LegalReviewAssignment,
+    LinkKind,
     Owed,
+    ParticipantRole,
+    PartyRole,
 )
-from fazhi.workdays.deadlines import Deadline, compute_rule
+from fazhi.workdays.deadlines import Deadline, compute_rule, rules_by_code
 from fazhi.workdays.index import current_calendar
 
-STALE = "该申请已被他人处理，请刷新"
+STALE = "该{word}已被他人处理，请刷新"
 
 
 class StaleCase(ValidationError):
     """The case changed since the page was shown (a second click, or a colleague)."""
 
-    def __init__(self) -> None:
-        super().__init__(STALE)
+    def __init__(self, word: str = "案件") -> None:
+        super().__init__(STALE.format(word=word))
 
 
 @dataclass(frozen=True)
 class Upload:
-    """A file given with an action, already checked for size and type by the caller."""
+    """A file given with an action for its input ``input``; checked here (CASE_UPLOADS)."""
 
     input: str
     name: str
-    content_type: str
     data: bytes
 
 
-# --- numbering -----------------------------------------------------------------------
+# --- clocks --------------------------------------------------------------------------
+#
+# A case runs several named periods at once (engine.Clock.name); each is stored with what
+# recomputes it (rule, start, pauses, extensions) and its due date; the case's due_on is the
+# earliest due date of the clocks that run (a stopped clock does not govern while another
+# runs), and its explanation says which clock governs.
 
 
-def number_pattern(unit: Organisation, procedure: engine.Procedure) -> str:
-    row = NumberPattern.objects.filter(unit=unit, procedure=procedure.code).first()
-    if row is not None:
-        return row.pattern
-    return f"{unit.display_name}{procedure.number_word}〔{{year}}〕{{seq}}号"
-
-
-def number_pattern_set(
-    *, actor: User | None, unit: Organisation, procedure: str, pattern: str
-) -> NumberPattern:
-    """Set the 案号格式 of a unit; it must name {year} and {seq}."""
-    _require(actor, Permission.MANAGE_SYSTEM)
-    engine.get(procedure)
-    pattern = pattern.strip()
-    if "{seq}" not in pattern or "{year}" not in pattern:
-        raise ValidationError(
-            "案号格式必须包含 {year}（年度）和 {seq}（序号），如 抚司公开〔{year}〕{seq}号"
-        )
-    try:
-        pattern.format(year=2026, seq=1)
-    except (KeyError, IndexError, ValueError):
-        raise ValidationError("案号格式只能使用 {year} 和 {seq} 两个占位符") from None
-    with transaction.atomic():
-        row, _ = NumberPattern.objects.update_or_create(
-            unit=unit, procedure=procedure, defaults={"pattern": pattern}
-        )
-        audit.record(action="case.number_pattern", actor=actor, obj=row, after={"pattern": pattern})
-    return row
-
-
-def next_in_counter(model: type[Any], **key: Any) -> int:
-    """The next number of the counter row ``key`` of ``model`` (a model with a ``last``
-    field and a unique constraint on the key), gap-free: the row is locked until the
-    caller commits, so the caller must be inside a transaction."""
-    counter = model.objects.select_for_update().filter(**key)
-    row = counter.first()
-    if row is None:
-        try:
-            with transaction.atomic():  # a savepoint: losing the race to create is fine
-                model.objects.create(**key, last=0)
-        except IntegrityError:
-            pass
-        row = counter.get()
-    row.last += 1
-    row.save(update_fields=["last"])
-    return int(row.last)
-
-
-# --- clock ---------------------------------------------------------------------------
-
-
-def _deadline(clock: Mapping[str, Any], *, explain: bool = True) -> Deadline | None:
+def _deadline(
+    clock: Mapping[str, Any], *, explain: bool = True, calendar: Any = None, rules: Any = None
+) -> Deadline | None:
     if not clock:
         return None
     return compute_rule(
@@ -121,36 +88,84 @@ def _deadline(clock: Mapping[str, Any], *, explain: bool = True) -> Deadline | N
         ],
         extensions=[(int(n), str(reason)) for n, reason in clock.get("extensions", [])],
         explain=explain,
-        calendar=None if explain else current_calendar(),
+        calendar=calendar if calendar is not None else (None if explain else current_calendar()),
+        rules=rules,
     )
 
 
+def clocks_of(case: Case) -> dict[str, dict[str, Any]]:
+    """The case's named clocks (name → stored clock)."""
+    return {name: dict(clock) for name, clock in (case.clock or {}).items()}
+
+
+def case_deadlines(case: Case) -> dict[str, Deadline]:
+    """Every running period of the case with its explanation, by clock name."""
+    found: dict[str, Deadline] = {}
+    for name, clock in clocks_of(case).items():
+        deadline = _deadline(clock)
+        if deadline is not None:
+            found[name] = deadline
+    return found
+
+
+def _governing(deadlines: Mapping[str, Deadline]) -> tuple[str, Deadline] | None:
+    """The clock whose due date is the case's: the earliest of those that run, else (all
+    stopped) the earliest of the stopped ones."""
+    if not deadlines:
+        return None
+    running = [(d.due, name) for name, d in deadlines.items() if not d.paused]
+    pool = running or [(d.due, name) for name, d in deadlines.items()]
+    _, name = min(pool)
+    return name, deadlines[name]
+
+
 def case_deadline(case: Case) -> Deadline | None:
-    """The running period with its explanation, computed from the stored clock."""
-    return _deadline(case.clock)
+    """The period that governs the case's due date, with its explanation."""
+    found = _governing(case_deadlines(case))
+    return found[1] if found else None
+
+
+def _clock_label(name: str, clock: Mapping[str, Any] | None, rules: Any = None) -> str:
+    if clock and clock.get("rule"):
+        from fazhi.workdays.models import DeadlineRule
+
+        if rules is not None and rules.get(clock["rule"]):
+            return str(rules[clock["rule"]][0].name)
+        rule = (
+            DeadlineRule.objects.filter(code=clock["rule"]).values_list("name", flat=True).first()
+        )
+        if rule:
+            return str(rule)
+    return "办理期限" if name == engine.MAIN else name
 
 
 def _apply_clock(
-    clock: dict[str, Any], effect: engine.Clock, on: date, inputs: Mapping[str, Any]
-) -> dict[str, Any]:
+    clocks: dict[str, dict[str, Any]], effect: engine.Clock, on: date, inputs: Mapping[str, Any]
+) -> dict[str, dict[str, Any]]:
     day = on.isoformat()
+    clocks = {name: dict(clock) for name, clock in clocks.items()}
     if effect.op == engine.START:
-        return {"rule": effect.rule, "start": day, "pauses": [], "extensions": [],
-                "owed_by": effect.owed_by}  # fmt: skip
+        clocks[effect.name] = {"rule": effect.rule, "start": day, "pauses": [],
+                               "extensions": [], "owed_by": effect.owed_by}  # fmt: skip
+        return clocks
     if effect.op == engine.CLEAR:
-        return {}
+        if effect.name == engine.ALL:
+            return {}
+        clocks.pop(effect.name, None)
+        return clocks
+    clock = clocks.get(effect.name)
     if not clock:
-        raise ValidationError("当前没有正在计算的期限")
-    clock = {**clock, "pauses": [list(p) for p in clock.get("pauses", [])]}
+        raise ValidationError(f"期限“{_clock_label(effect.name, None)}”没有在计算")
+    clock["pauses"] = [list(p) for p in clock.get("pauses", [])]
     pauses = clock["pauses"]
     if effect.op == engine.STOP:
         if pauses and pauses[-1][1] is None:
-            raise ValidationError("计时已经中止，不能重复中止")
+            raise ValidationError(f"“{_clock_label(effect.name, clock)}”已经中止计算，不能重复中止")
         pauses.append([day, None])
         clock["owed_by"] = effect.owed_by
     elif effect.op == engine.RESUME:
         if not pauses or pauses[-1][1] is not None:
-            raise ValidationError("计时没有中止，无需恢复")
+            raise ValidationError(f"“{_clock_label(effect.name, clock)}”没有中止，无需恢复")
         pauses[-1][1] = day
         clock["owed_by"] = effect.owed_by
     elif effect.op == engine.EXTEND:
@@ -159,20 +174,85 @@ def _apply_clock(
         if amount < 1:
             raise ValidationError("延长的期限必须为正整数")
         clock["extensions"] = [*clock.get("extensions", []), [amount, inputs.get("reason", "")]]
-    return clock
+    clocks[effect.name] = clock
+    return clocks
+
+
+def _set_due(
+    case: Case,
+    clocks: dict[str, dict[str, Any]],
+    *,
+    calendar: Any = None,
+    rules: Any = None,
+    computed: Mapping[str, Deadline] | None = None,
+    memo: _Memo | None = None,
+) -> None:
+    """Store the clocks with their due dates and the case's governing due date (explained:
+    the governing clock in full, the others by name and date). ``computed``: the clocks'
+    deadlines already computed (without explanation) on the same calendar."""
+    cal = calendar if calendar is not None else current_calendar()
+    deadlines: dict[str, Deadline] = dict(computed or {})
+    for name, clock in clocks.items():
+        if name not in deadlines:
+            found = _deadline(clock, explain=False, calendar=cal, rules=rules)
+            assert found is not None
+            deadlines[name] = found
+        clock["due"] = deadlines[name].due.isoformat()
+    governing = _governing(deadlines)
+    case.clock = clocks
+    if governing is None:
+        case.due_on, case.due_paused, case.due_complete = None, False, True
+        case.due_owed_by, case.due_explanation = "", []
+        return
+    name, _ = governing
+    if memo is not None:
+        deadline = memo.get_deadline(clocks[name], cal, rules, explain=True)
+    else:
+        found = _deadline(clocks[name], calendar=cal, rules=rules)
+        assert found is not None
+        deadline = found
+    deadlines[name] = deadline
+    case.due_on = deadline.due
+    case.due_paused = deadline.paused
+    case.due_complete = all(d.calendar_complete for d in deadlines.values())
+    case.due_owed_by = clocks[name].get("owed_by", "")
+    case.due_explanation = _explanation(name, deadline, deadlines, clocks, rules)
+
+
+def _explanation(
+    name: str,
+    deadline: Deadline,
+    deadlines: Mapping[str, Deadline],
+    clocks: Mapping[str, Mapping[str, Any]],
+    rules: Any = None,
+) -> list[str]:
+    lines = list(deadline.explanation)
+    if len(deadlines) > 1:
+        others = "；".join(
+            f"“{_clock_label(n, clocks[n], rules)}”至 {d.due.isoformat()}{'（中止计算）' if d.paused else ''}"
+            for n, d in sorted(deadlines.items(), key=lambda item: item[1].due)
+            if n != name
+        )
+        lines.insert(0, f"本案同时计算 {len(deadlines)} 个期限，以最早届满的"
+                        f"“{_clock_label(name, clocks[name], rules)}”为准；另有{others}。")  # fmt: skip
+    return lines
 
 
 # --- actions -------------------------------------------------------------------------
 
 
 def _check_inputs(
-    action: engine.Action, inputs: Mapping[str, Any], uploads: list[Upload]
+    action: engine.Action,
+    inputs: Mapping[str, Any],
+    uploads: list[Upload],
+    *,
+    drafted: bool = False,
 ) -> dict[str, Any]:
     clean: dict[str, Any] = {}
     given_files = {u.input for u in uploads}
     for spec in action.inputs:
         if spec.kind == "file":
-            if spec.required and spec.name not in given_files:
+            if spec.required and spec.name not in given_files and not drafted:
                 raise ValidationError(f"请上传“{spec.label}”")
             continue
         value = inputs.get(spec.name)
@@ -224,14 +304,15 @@ def _run(
     on: date,
     inputs: Mapping[str, Any],
     uploads: list[Upload],
+    drafted: CaseApproval | None = None,
 ) -> CaseEvent:
-    clean = _check_inputs(action, inputs, uploads)
+    clean = _check_inputs(action, inputs, uploads, drafted=drafted is not None)
+    files = list(zip([u.input for u in uploads], _check_files(uploads), strict=True))
     if action.check is not None:
         action.check(case, on, clean)
-    clock = dict(case.clock)
+    clocks = clocks_of(case)
     for effect in action.clock:
-        clock = _apply_clock(clock, effect, on, clean)
-    deadline = _deadline(clock)
+        clocks = _apply_clock(clocks, effect, on, clean)
     state_before = case.state if case.pk else ""
     if action.target is not None:
         case.state = action.target
@@ -239,12 +320,9 @@ def _run(
     case.is_open = state.open
     if not state.open and case.closed_on is None:
         case.closed_on = on
-    case.clock = clock
-    case.due_on = deadline.due if deadline else None
-    case.due_paused = bool(deadline and deadline.paused)
-    case.due_complete = bool(deadline is None or deadline.calendar_complete)
-    case.due_owed_by = clock.get("owed_by", "") if clock else ""
-    case.due_explanation = list(deadline.explanation) if deadline else []
+    if not state.open:
+        clocks = {}
+    _set_due(case, clocks)
     case.version += 1
     case.save()
     seq = (case.events.order_by("-seq").values_list("seq", flat=True).first() or 0) + 1
@@ -264,7 +342,9 @@ def _run(
     )
     if procedure.on_event is not None:
         procedure.on_event(case, event, clean)
-    made = _documents(case, event, procedure, action, clean, uploads)
+    made = _documents(case, event, procedure, action, clean, files)
+    if drafted is not None:
+        made += list(CaseDocument.objects.filter(case=case, approval=drafted))
     if action.requires_document and not made:
         raise ValidationError(action.requires_document_message or f"“{action.label}”必须附文书")
     audit.record(
@@ -294,27 +374,71 @@ def _protected(
     }
 
 
+def document_context(
+    case: Case, event: CaseEvent, procedure: engine.Procedure, inputs: Mapping[str, Any]
+) -> dict[str, Any]:
+    """The values a document template of the case may use."""
+    context: dict[str, Any] = {
+        "doc_number": "",
+        "number": case.number,  # a numbered document shows its own 文号 here
+        "case_number": case.number,
+        "unit": case.owner_unit.name,
+        "title": case.title,
+        "date": event.on,
+        "due_on": case.due_on or "",
+        **inputs,
+    }
+    if procedure.document_context is not None:
+        context.update(procedure.document_context(case, event, dict(inputs)))
+    return context
+
+
+def approval_preview(case: Case, approval: CaseApproval, template: str) -> bytes:
+    """The document the drafted action will issue, as it reads now (marked 草稿 by the
+    caller's file name): for the signers to read before they sign."""
+    procedure = engine.get(case.procedure)
+    spec = procedure.action(approval.action)
+    if spec is None or template not in {d.template for d in spec.documents}:
+        raise ValidationError("该事项没有这份文书")
+    inputs = {
+        k: crypto.unseal(v) if k in spec.sensitive and isinstance(v, str) else v
+        for k, v in approval.inputs.items()
+    }
+    clean = _check_inputs(spec, inputs, [], drafted=True)
+    found = next(d for d in spec.documents if d.template == template)
+    if found.when is not None and not found.when(clean):
+        raise ValidationError("按拟办内容，该文书不会生成")
+    event = CaseEvent(case=case, on=timezone.localdate(), action=spec.code, label=spec.label)
+    context = document_context(case, event, procedure, clean)
+    if found.number_word:
+        context["doc_number"] = context["number"] = "（签发时编号）"
+    return docs.render(template, context)
+
+
+def _check_files(uploads: list[Upload]) -> list[Checked]:
+    """The files by content (CASE_UPLOADS), before anything of the action is written."""
+    return check_all(CASE_UPLOADS, [(u.name, u.data) for u in uploads])
+
+
 def _documents(
     case: Case,
     event: CaseEvent,
     procedure: engine.Procedure,
     action: engine.Action,
     inputs: dict[str, Any],
-    uploads: list[Upload],
+    files: list[tuple[str, Checked]],
 ) -> list[CaseDocument]:
     made: list[CaseDocument] = []
     labels = {spec.name: spec.label for spec in action.inputs}
-    for upload in uploads:
+    for name, item in files:
         made.append(
             CaseDocument.objects.create(
                 case=case,
                 event=event,
-                kind=upload.input,
-                title=labels.get(upload.input, upload.input),
-                filename=upload.name[:255],
-                content_type=upload.content_type,
-                content=upload.data,
-                size=len(upload.data),
+                kind=name,
+                title=labels.get(name, name),
+                filename=item.name,
+                file=file_store(data=item.data, kind=item.kind, content_type=item.content_type),
                 source=DocumentSource.UPLOADED,
                 for_applicant=action.by == "applicant",
             )
@@ -322,16 +446,14 @@ def _documents(
     for spec in action.documents:
         if spec.when is not None and not spec.when(inputs):
             continue
-        context: dict[str, Any] = {
-            "number": case.number,
-            "unit": case.owner_unit.name,
-            "title": case.title,
-            "date": event.on,
-            "due_on": case.due_on or "",
-            **inputs,
-        }
-        if procedure.document_context is not None:
-            context.update(procedure.document_context(case, event, inputs))
+        context = document_context(case, event, procedure, inputs)
+        number = ""
+        if spec.number_word:  # a numbered 法定文书: its own 文号 series, taken on issue
+            _, number = numbering.number_take(
+                unit=case.owner_unit, series=numbering.series_for_document(spec.template),
+                year=event.on.year,
+            )  # fmt: skip
+            context["doc_number"] = context["number"] = number
         data = docs.render(spec.template, context)
         made.append(
             CaseDocument.objects.create(
@@ -339,10 +461,9 @@ def _documents(
                 event=event,
                 kind=spec.template,
                 title=spec.title,
+                number=number,
                 filename=f"{case.number or case.pk}-{spec.title}.docx",
-                content_type=docs.DOCX,
-                content=data,
-                size=len(data),
+                file=file_store(data=data, kind="docx", content_type=docs.DOCX),
                 source=DocumentSource.GENERATED,
                 for_applicant=spec.for_applicant,
             )
@@ -400,6 +521,14 @@ def _actor_verdict(actor: User | None, spec: engine.Action, unit_id: int | None)
 
 
 def _case_verdict(case: Case, procedure: engine.Procedure, spec: engine.Action) -> Verdict:
+    if case.awaiting and spec.by == "office":
+        pending = case.approvals.filter(state=ApprovalState.PENDING).first()
+        what = f"“{pending.label}”" if pending else "拟办事项"
+        return Verdict(
+            False,
+            f"本案{what}正在审批（{_step_label(procedure, pending)}），签发或退回后才能办理其他事项",
+            "case",
+        )
     if case.state not in spec.sources:
         return Verdict(
             False,
@@ -538,9 +667,10 @@ def case_open(
 
 
 def _assign_number(case: Case, procedure: engine.Procedure, year: int) -> None:
-    seq = next_in_counter(CaseCounter, unit=case.owner_unit, procedure=procedure.code, year=year)
-    case.year, case.seq = year, seq
-    case.number = number_pattern(case.owner_unit, procedure).format(year=year, seq=seq)
+    case.year = year
+    case.seq, case.number = numbering.number_take(
+        unit=case.owner_unit, series=engine.case_series(procedure.code), year=year
+    )
 
 
 def case_act(
@@ -576,13 +706,19 @@ def case_act(
     with transaction.atomic():
         case = Case.objects.select_for_update().get(pk=case_id)
         if version is not None and case.version != version:
-            raise StaleCase()
+            raise StaleCase(engine.get(case.procedure).record_word)
         verdict = _case_verdict(case, proc, spec)
         if not verdict:
             raise ValidationError(verdict.reason)
         _check_date(case, on)
         if number and not case.number:
             _assign_number(case, proc, on.year)
+        if spec.approval:
+            return _draft(
+                case=case, procedure=proc, action=spec, actor=actor,
+                actor_name=_actor_name(actor, actor_name), on=on, inputs=inputs or {},
+                uploads=uploads or [],
+            )  # fmt: skip
         return _run(
             case=case, procedure=proc, action=spec, actor=actor,
             actor_name=_actor_name(actor, actor_name), on=on, inputs=inputs or {},
@@ -590,40 +726,496 @@ def case_act(
         )  # fmt: skip
 
 
+# --- sign-off (Action.approval) -----------------------------------------------------------
+#
+# An action with an approval chain is drafted: its inputs are checked and kept (sealed as in
+# an event), its uploads attached to the case but not sent, and the case waits for the
+# chain's first step. Each step is signed by someone the step names (a permission on the
+# case's unit, or on a unit taking part in the case); when the last signs, the action runs
+# as if taken then — the state changes, the clocks move and the documents are made and reach
+# the applicant. A refusal at any step returns the draft to its drafter with the reasons.
+
+
+def _step_label(procedure: engine.Procedure, approval: CaseApproval | None) -> str:
+    if approval is None:
+        return ""
+    spec = procedure.action(approval.action)
+    for step in spec.approval if spec else ():
+        if step.code == approval.step:
+            return step.label
+    return approval.step
+
+
+def steps_in_force(case: Case, action: engine.Action) -> list[engine.Step]:
+    """The steps of ``action``'s chain for this case's unit: an optional step (法制审核) may
+    be switched off per unit and procedure action (ApprovalSetting)."""
+    off = set(
+        ApprovalSetting.objects.filter(
+            unit_id=case.owner_unit_id, procedure=case.procedure, action=action.code,
+            enabled=False,
+        ).values_list("step", flat=True)
+    )  # fmt: skip
+    return [s for s in action.approval if not (s.optional and s.code in off)]
+
+
+def _step(procedure: engine.Procedure, approval: CaseApproval) -> engine.Step:
+    spec = procedure.action(approval.action)
+    assert spec is not None
+    return next(s for s in spec.approval if s.code == approval.step)
+
+
+def _enter_step(case: Case, step: engine.Step, label: str = "") -> None:
+    """A step taken by a participating unit brings that unit into the case; whoever signs
+    the step is told that the case waits for them."""
+    from django.urls import reverse
+
+    from fazhi.core import notifications
+
+    case.awaiting = step.code
+    if step.participant == ParticipantRole.LEGAL_REVIEW:
+        assigned = LegalReviewAssignment.objects.filter(unit_id=case.owner_unit_id).first()
+        if assigned is not None:
+            CaseParticipant.objects.get_or_create(
+                case=case, unit_id=assigned.reviewer_id, role=ParticipantRole.LEGAL_REVIEW
+            )
+    signers = step_signers(case, step)
+    if signers:
+        notifications.notify_users(
+            signers, kind="case.sign" if step.code in ("sign", "collective") else "case.review",
+            text=f"{case.number or case.title}{f'“{label}”' if label else ''}待{step.label}",
+            url=reverse("procedures:timeline", args=[case.pk]),
+        )  # fmt: skip
+
+
+def step_units(case: Case, step: engine.Step) -> list[int]:
+    """The units whose staff (with the step's permission) sign this step of the case."""
+    if step.participant:
+        joined = list(
+            CaseParticipant.objects.filter(case=case, role=step.participant).values_list(
+                "unit_id", flat=True
+            )
+        )
+        if joined:
+            return joined
+    return [case.owner_unit_id] if case.owner_unit_id else []
+
+
+def step_signers(case: Case, step: engine.Step) -> list[User]:
+    """The active users who may sign ``step`` of the case (to tell them it waits for them)."""
+    users = User.objects.filter(unit_id__in=step_units(case, step), is_active=True)
+    return [u for u in users.order_by("pk") if u.has_fazhi_perm(step.permission)]
+
+
+def _append_event(
+    case: Case, *, action: str, label: str, on: date, actor: User | None, actor_name: str,
+    data: dict[str, Any], state_before: str,
+) -> CaseEvent:  # fmt: skip
+    seq = (case.events.order_by("-seq").values_list("seq", flat=True).first() or 0) + 1
+    return CaseEvent.objects.create(
+        case=case, seq=seq, action=action, label=label, on=on, actor=actor,
+        actor_name=actor_name, state_before=state_before, state_after=case.state, data=data,
+        due_after=case.due_on, explanation=case.due_explanation,
+    )  # fmt: skip
+
+
+def _draft(
+    *,
+    case: Case,
+    procedure: engine.Procedure,
+    action: engine.Action,
+    actor: User | None,
+    actor_name: str,
+    on: date,
+    inputs: Mapping[str, Any],
+    uploads: list[Upload],
+) -> CaseEvent:
+    clean = _check_inputs(action, inputs, uploads)
+    files = list(zip([u.input for u in uploads], _check_files(uploads), strict=True))
+    if action.check is not None:
+        action.check(case, on, clean)
+    would_make = bool(uploads) or any(d.when is None or d.when(clean) for d in action.documents)
+    if action.requires_document and not would_make:
+        raise ValidationError(action.requires_document_message or f"“{action.label}”必须附文书")
+    steps = steps_in_force(case, action)
+    approval = CaseApproval.objects.create(
+        case=case, action=action.code, label=action.label, steps=[s.code for s in steps],
+        step=steps[0].code, inputs=_protected(action, clean, crypto.seal), drafted_by=actor,
+        drafted_by_name=actor_name, drafted_on=on,
+    )  # fmt: skip
+    _enter_step(case, steps[0], action.label)
+    case.version += 1
+    case.save(update_fields=["awaiting", "version", "updated_at"])
+    event = _append_event(
+        case, action="approval.submit", label=f"{action.label}（拟稿送审）", on=on, actor=actor,
+        actor_name=actor_name, state_before=case.state,
+        data={"approval": approval.pk, "for": action.code, "step": steps[0].code},
+    )  # fmt: skip
+    labels = {spec.name: spec.label for spec in action.inputs}
+    for name, item in files:
+        CaseDocument.objects.create(
+            case=case, event=event, approval=approval, kind=name,
+            title=labels.get(name, name), filename=item.name,
+            file=file_store(data=item.data, kind=item.kind, content_type=item.content_type),
+            source=DocumentSource.UPLOADED, for_applicant=False,
+        )  # fmt: skip
+    audit.record(
+        action="case.approval_submitted", actor=actor, actor_name=actor_name, obj=case,
+        after={"approval": approval.pk, "for": action.code, "step": steps[0].code,
+               **_protected(action, clean, crypto.mask)},
+    )  # fmt: skip
+    return event
+
+
+def approval_allowed(actor: User | None, approval: CaseApproval) -> Verdict:
+    """Whether ``actor`` may sign (or refuse) the current step of ``approval`` now: the page
+    offers 同意/退回 exactly when this allows it, and approval_decide refuses otherwise."""
+    case = approval.case
+    procedure = engine.get(case.procedure)
+    if approval.state != ApprovalState.PENDING:
+        return Verdict(False, "该事项已经审批完毕", "case")
+    if actor is None:
+        return Verdict(False, "审批须由工作人员进行", "actor")
+    if not _visible(actor, case):
+        return Verdict(False, NOT_FOUND, "actor")
+    step = _step(procedure, approval)
+    if not actor.has_fazhi_perm(step.permission):
+        return Verdict(False, f"“{step.label}”须由具有“{Permission(step.permission).label}”"
+                              "权限的人员进行", "permission")  # fmt: skip
+    if not actor.is_superuser:
+        if actor.unit_id not in step_units(case, step):
+            return Verdict(False, f"“{step.label}”不由您所在的单位办理", "actor")
+        if approval.drafted_by_id == actor.pk:
+            return Verdict(False, "拟稿人不能审批自己起草的事项", "actor")
+        if approval.decisions.filter(approved=True, actor=actor).exists():
+            return Verdict(False, "同一人不能在审批链中签批两次", "actor")
+    return ALLOWED
+
+
+def pending_approval(case: Case) -> CaseApproval | None:
+    return case.approvals.filter(state=ApprovalState.PENDING).first() if case.awaiting else None
+
+
+def approval_decide(
+    *,
+    actor: User | None,
+    approval_id: int,
+    approve: bool,
+    on: date,
+    version: int | None,
+    comment: str = "",
+    record: str = "",
+    dissent: str = "",
+) -> CaseApproval:
+    """Sign the current step (``approve``) or refuse it with reasons. The last signature runs
+    the drafted action; a refusal returns the draft to its drafter."""
+    shown = CaseApproval.objects.select_related("case").filter(pk=approval_id).first()
+    if shown is None or (actor is not None and not _visible(actor, shown.case)):
+        raise ValidationError(NOT_FOUND)
+    if version is not None and shown.case.version != version:
+        raise StaleCase(engine.get(shown.case.procedure).record_word)  # a second click
+    verdict = approval_allowed(actor, shown)
+    if not verdict:
+        _refuse(actor, verdict, action=f"approval.{shown.step}", case=shown.case,
+                procedure=shown.case.procedure)  # fmt: skip
+    comment = check_plain(tidy(comment), "审批意见")
+    record, dissent = (
+        check_plain(tidy(record), "集体讨论记录"),
+        check_plain(tidy(dissent), "不同意见"),
+    )
+    if not approve and not comment:
+        raise ValidationError("退回时请写明理由")
+    if len(comment) > 2000 or len(record) > 20000 or len(dissent) > 5000:
+        raise ValidationError("审批意见过长：意见不超过 2000 字，集体讨论记录不超过 20000 字")
+    with transaction.atomic():
+        case = Case.objects.select_for_update().get(pk=shown.case_id)
+        if version is not None and case.version != version:
+            raise StaleCase(engine.get(case.procedure).record_word)
+        approval = CaseApproval.objects.select_for_update().get(pk=approval_id)
+        approval.case = case
+        verdict = approval_allowed(actor, approval)
+        if not verdict:
+            raise ValidationError(verdict.reason)
+        procedure = engine.get(case.procedure)
+        step = _step(procedure, approval)
+        if step.record and approve and not record:
+            raise ValidationError(f"“{step.label}”须填写集体讨论记录（出席人员、讨论意见、决定）")
+        _check_date(case, on)
+        name = _actor_name(actor, "")
+        ApprovalDecision.objects.create(
+            approval=approval, step=step.code, approved=approve, comment=comment, record=record,
+            dissent=dissent, actor=actor, actor_name=name,
+            unit_name=actor.unit.name if actor and actor.unit else "", on=on,
+        )  # fmt: skip
+        spec = procedure.action(approval.action)
+        assert spec is not None
+        steps = [s for s in spec.approval if s.code in approval.steps]
+        position = [s.code for s in steps].index(step.code)
+        data = {"approval": approval.pk, "for": approval.action, "step": step.code}
+        if not approve:
+            approval.state, approval.step = ApprovalState.RETURNED, ""
+            approval.save(update_fields=["state", "step"])
+            case.awaiting = ""
+            case.version += 1
+            case.save(update_fields=["awaiting", "version", "updated_at"])
+            _append_event(
+                case, action="approval.return", label=f"{step.label}：退回",
+                on=on, actor=actor, actor_name=name, state_before=case.state,
+                data={**data, "comment": comment},
+            )  # fmt: skip
+            audit.record(action="case.approval_returned", actor=actor, obj=case,
+                         after={**data, "comment": comment})  # fmt: skip
+            return approval
+        _append_event(
+            case, action="approval.approve", label=f"{step.label}：同意", on=on, actor=actor,
+            actor_name=name, state_before=case.state,
+            data={**data, "comment": comment, **({"record": record, "dissent": dissent}
+                                                 if step.record else {})},
+        )  # fmt: skip
+        if position + 1 < len(steps):
+            approval.step = steps[position + 1].code
+            approval.save(update_fields=["step"])
+            _enter_step(case, steps[position + 1], spec.label)
+            case.version += 1
+            case.save(update_fields=["awaiting", "version", "updated_at"])
+            audit.record(action="case.approval_signed", actor=actor, obj=case,
+                         after={**data, "next": approval.step})  # fmt: skip
+            return approval
+        approval.state, approval.step = ApprovalState.APPROVED, ""
+        approval.save(update_fields=["state", "step"])
+        case.awaiting = ""
+        audit.record(action="case.approval_signed", actor=actor, obj=case,
+                     after={**data, "next": ""})  # fmt: skip
+        inputs = {
+            k: crypto.unseal(v) if k in spec.sensitive and isinstance(v, str) else v
+            for k, v in approval.inputs.items()
+        }
+        _run(
+            case=case, procedure=procedure, action=spec, actor=actor, actor_name=name, on=on,
+            inputs=inputs, uploads=[], drafted=approval,
+        )  # fmt: skip
+    return approval
+
+
+# --- parties, participating units, links, appointments -------------------------------------
+
+
+def _case_for_office(actor: User | None, case_id: int) -> Case:
+    """The case locked for a write by a member of staff of its own unit (the rule of every
+    office step, see action_allowed)."""
+    shown = Case.objects.visible_to(actor).filter(pk=case_id).first() if actor else None
+    if shown is None:
+        raise ValidationError(NOT_FOUND)
+    spec = engine.Action("case.edit", "办理案件", sources=("*",))
+    verdict = _actor_verdict(actor, spec, shown.owner_unit_id)
+    if not verdict:
+        _refuse(actor, verdict, action="case.edit", case=shown, procedure=shown.procedure)
+    locked: Case = Case.objects.select_for_update().get(pk=case_id)
+    return locked
+
+
+def case_party_add(
+    *, actor: User | None, case_id: int, role: str, name: str, id_number: str = "",
+    phone: str = "", address: str = "",
+) -> CaseParty:  # fmt: skip
+    """Register a party; the ID number and phone are sealed (SM4), the audit masks them."""
+    from fazhi.core.validators import validate_phone, validate_ric
+
+    if role not in PartyRole.values:
+        raise ValidationError("请选择当事人身份")
+    name = check_plain(tidy(name), "姓名或名称")
+    address = check_plain(tidy(address), "地址")
+    if not name or len(name) > 128:
+        raise ValidationError("姓名或名称不能为空，且不超过 128 字")
+    id_number, phone = tidy(id_number), tidy(phone)
+    if id_number:
+        validate_ric(id_number)
+    if phone:
+        validate_phone(phone)
+    with transaction.atomic():
+        case = _case_for_office(actor, case_id)
+        party = CaseParty.objects.create(
+            case=case, role=role, name=name, address=address[:255],
+            id_number=crypto.seal(id_number) if id_number else "",
+            phone=crypto.seal(phone) if phone else "",
+        )  # fmt: skip
+        audit.record(action="case.party_added", actor=actor, obj=case,
+                     after={"role": role, "name": name, "id_number": crypto.mask(id_number),
+                            "phone": crypto.mask(phone)})  # fmt: skip
+    return party
+
+
+def case_participant_add(
+    *, actor: User | None, case_id: int, unit: Organisation, role: str
+) -> CaseParticipant:
+    """Bring a unit from another branch into the case (it sees the case, and takes the steps
+    of its role: nothing else)."""
+    if role not in ParticipantRole.values:
+        raise ValidationError("请选择参与单位的角色")
+    with transaction.atomic():
+        case = _case_for_office(actor, case_id)
+        row, created = CaseParticipant.objects.get_or_create(case=case, unit=unit, role=role)
+        if created:
+            audit.record(action="case.participant_added", actor=actor, obj=case,
+                         after={"unit": unit.name, "role": role})  # fmt: skip
+    return row
+
+
+def case_link(
+    *, actor: User | None, source_id: int, target_id: int, kind: str, note: str = ""
+) -> CaseLink:
+    """Record that ``target`` came out of ``source`` (a refusal → its 复议 case). The actor
+    must be able to see both; the link is written on the source's side."""
+    if kind not in LinkKind.values:
+        raise ValidationError("请选择案件之间的关系")
+    if source_id == target_id:
+        raise ValidationError("案件不能与自身关联")
+    note = check_plain(tidy(note), "说明")[:255]
+    if actor is None or not Case.objects.visible_to(actor).filter(pk=target_id).exists():
+        raise ValidationError(NOT_FOUND)
+    with transaction.atomic():
+        source = _case_for_office(actor, source_id)
+        link, created = CaseLink.objects.get_or_create(
+            source=source, target_id=target_id, kind=kind, defaults={"note": note}
+        )
+        if created:
+            audit.record(action="case.linked", actor=actor, obj=source,
+                         after={"target": target_id, "kind": kind})  # fmt: skip
+    return link
+
+
+def case_appointment_set(
+    *, actor: User | None, case_id: int, kind: str, label: str, on: date, place: str = "",
+    note: str = "",
+) -> CaseAppointment:  # fmt: skip
+    """Fix a future-dated event (听证会, 开庭): it may not lie in the past, nor absurdly far."""
+    from fazhi.core import dates
+
+    label = check_plain(tidy(label), "事项")
+    place, note = check_plain(tidy(place), "地点"), check_plain(tidy(note), "说明")
+    if not label or len(label) > 64:
+        raise ValidationError("请填写事项名称（不超过 64 字）")
+    dates.check(on, label="日程日期")
+    if on < timezone.localdate():
+        raise ValidationError(
+            f"日程日期 {on.isoformat()} 早于今天：已经发生的事项请作为办理步骤登记"
+        )
+    with transaction.atomic():
+        case = _case_for_office(actor, case_id)
+        row = CaseAppointment.objects.create(
+            case=case, kind=check_plain(tidy(kind), "类别")[:32] or "hearing", label=label,
+            on=on, place=place[:255], note=note,
+        )  # fmt: skip
+        audit.record(action="case.appointment_set", actor=actor, obj=case,
+                     after={"kind": row.kind, "name": label, "on": on, "place": place})  # fmt: skip
+    return row
+
+
 # --- recomputation when the calendar changes --------------------------------------------
 
 
+RECOMPUTE_CHUNK = 2000
+_RECOMPUTED = ("clock", "due_on", "due_paused", "due_complete", "due_owed_by", "due_explanation")
+
+
 def recompute_open_cases(first_day: date, last_day: date) -> int:
-    """Recompute the stored due date of open cases whose period may span the changed days."""
+    """Recompute the stored due dates of open cases whose periods may span the changed days
+    (called when a holiday year is imported). Every clock is recomputed from its rule, with
+    the rules and the calendar loaded once; only the cases whose due dates or calendar
+    completeness change are written (one statement per chunk) and audited: one chained
+    audit event per chunk of up to RECOMPUTE_CHUNK cases, listing each case with its due
+    date before and after."""
+    calendar = current_calendar()
+    rules = rules_by_code()
+    memo = _Memo()
     changed = 0
-    candidates = Case.objects.filter(is_open=True, due_on__isnull=False, due_on__gte=first_day)
+    candidates = (
+        Case.objects.filter(is_open=True, due_on__isnull=False, due_on__gte=first_day)
+        .order_by("pk")
+        .only("pk", *_RECOMPUTED)
+    )
+    last_pk = 0
     with transaction.atomic():
-        for case in candidates.select_for_update().order_by("pk").iterator(chunk_size=500):
-            start = case.clock.get("start")
-            if not start or date.fromisoformat(start) > last_day:
-                continue
-            deadline = _deadline(case.clock)
-            assert deadline is not None
-            if (
-                deadline.due == case.due_on
-                and deadline.calendar_complete == case.due_complete
-                and list(deadline.explanation) == case.due_explanation
-            ):
-                continue
-            before = case.due_on
-            case.due_on = deadline.due
-            case.due_complete = deadline.calendar_complete
-            case.due_explanation = list(deadline.explanation)
-            case.save(update_fields=["due_on", "due_complete", "due_explanation", "updated_at"])
-            audit.record(
-                action="case.due_recomputed",
-                actor_name="系统",
-                obj=case,
-                before={"due_on": before},
-                after={"due_on": case.due_on},
-            )
-            changed += 1
+        while True:
+            chunk = list(candidates.filter(pk__gt=last_pk).select_for_update()[:RECOMPUTE_CHUNK])
+            if not chunk:
+                break
+            last_pk = chunk[-1].pk
+            updates: list[Case] = []
+            listed: list[list[Any]] = []
+            for case in chunk:
+                before = case.due_on
+                if _recompute(case, first_day, last_day, calendar, rules, memo):
+                    updates.append(case)
+                    listed.append([case.pk, before, case.due_on])
+            if updates:
+                _write_due(updates)
+                audit.record(
+                    action="case.due_recomputed", actor_name="系统",
+                    object_type="procedures.case", object_id=f"{updates[0].pk}-{updates[-1].pk}",
+                    object_repr=f"{len(updates)} 件案件",
+                    after={"count": len(updates), "cases": listed},
+                )  # fmt: skip
+                changed += len(updates)
     return changed
+
+
+def _write_due(cases: list[Case]) -> None:
+    """One UPDATE per case, sent as one batch (executemany): Django's bulk_update builds a
+    CASE expression per field and row, which costs more than the computation."""
+    import json
+
+    from django.db import connection
+
+    table = connection.ops.quote_name(Case._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"UPDATE {table} SET clock = %s, due_on = %s, due_paused = %s, "  # noqa: S608
+            "due_complete = %s, due_owed_by = %s, due_explanation = %s, updated_at = %s "
+            "WHERE id = %s",
+            [
+                (json.dumps(c.clock, ensure_ascii=False), c.due_on, c.due_paused, c.due_complete,
+                 c.due_owed_by, json.dumps(c.due_explanation, ensure_ascii=False),
+                 timezone.now(), c.pk)
+                for c in cases
+            ],
+        )  # fmt: skip
+
+
+class _Memo(dict[tuple[Any, ...], Deadline]):
+    """Deadlines computed during one recompute, by what determines them: cases received the
+    same day under the same rule share their periods, so each is computed once."""
+
+    def get_deadline(
+        self, clock: Mapping[str, Any], calendar: Any, rules: Any, *, explain: bool
+    ) -> Deadline:
+        key = (clock["rule"], clock["start"], repr(clock.get("pauses")),
+               repr(clock.get("extensions")), explain)  # fmt: skip
+        found = self.get(key)
+        if found is None:
+            found = _deadline(clock, explain=explain, calendar=calendar, rules=rules)
+            assert found is not None
+            self[key] = found
+        return found
+
+
+def _recompute(
+    case: Case, first_day: date, last_day: date, calendar: Any, rules: Any, memo: _Memo
+) -> bool:
+    """Recompute ``case``'s clocks in place; True when anything stored changes."""
+    clocks = clocks_of(case)
+    if not any(date.fromisoformat(c["start"]) <= last_day for c in clocks.values()):
+        return False
+    fresh = {
+        name: memo.get_deadline(clock, calendar, rules, explain=False)
+        for name, clock in clocks.items()
+    }
+    complete = all(d.calendar_complete for d in fresh.values())
+    if complete == case.due_complete and all(
+        clocks[name].get("due") == d.due.isoformat() for name, d in fresh.items()
+    ):
+        return False
+    _set_due(case, clocks, calendar=calendar, rules=rules, computed=fresh, memo=memo)
+    return True
 
 
 # --- templates -------------------------------------------------------------------------
@@ -668,13 +1260,22 @@ __all__ = [
     "Verdict",
     "action_allowed",
     "allowed_actions",
+    "approval_allowed",
+    "approval_decide",
     "case_act",
+    "case_appointment_set",
     "case_deadline",
+    "case_link",
     "case_open",
+    "case_participant_add",
+    "case_party_add",
     "check_open",
-    "number_pattern_set",
     "open_allowed",
+    "pending_approval",
     "recompute_open_cases",
+    "step_signers",
+    "step_units",
+    "steps_in_force",
     "template_replace",
     "template_reset",
 ]

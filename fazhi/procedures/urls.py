@@ -8,4 +8,10 @@ app_name = "procedures"
 urlpatterns: list[URLPattern | URLResolver] = [
     path("<int:pk>/", views.timeline, name="timeline"),
     path("<int:pk>/documents/<int:doc>/", views.document, name="document"),
+    path("<int:pk>/approvals/<int:approval>/decide", views.approval_decide, name="approval_decide"),
+    path(
+        "<int:pk>/approvals/<int:approval>/preview/<str:template>",
+        views.approval_preview,
+        name="approval_preview",
+    ),
 ]

@@ -5,15 +5,21 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
+from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_POST
 
-from fazhi.core import crypto
+from fazhi.core import crypto, uploads
 from fazhi.core.scoping import get_visible_or_404
-from fazhi.procedures import engine
-from fazhi.procedures.models import Case, CaseEvent
-from fazhi.procedures.services import case_deadline
+from fazhi.procedures import engine, services
+from fazhi.procedures.approvals import approval_panel
+from fazhi.procedures.documents import DOCX
+from fazhi.procedures.forms import ApprovalForm, CollectiveForm
+from fazhi.procedures.models import Case, CaseApproval, CaseEvent
+from fazhi.procedures.services import case_deadline, case_deadlines
 
 
 @require_GET
@@ -40,6 +46,12 @@ def timeline(request: HttpRequest, pk: int) -> HttpResponse:
             "state_label": procedure.state_label(case.state),
             "rows": rows,
             "deadline": case_deadline(case),
+            "clocks": sorted(case_deadlines(case).items(), key=lambda item: item[1].due),
+            "panel": approval_panel(request.user, case),
+            "appointments": case.appointments.filter(cancelled=False),
+            "parties": case.parties.all(),
+            "participants": case.participants.select_related("unit"),
+            "links": case.links_out.select_related("target"),
             "breadcrumbs": [
                 {"label": procedure.name, "url": back},
                 {"label": f"{case.number or case.title} 办理过程"},
@@ -71,9 +83,56 @@ HIDDEN = {"fingerprint", "query_code"}
 @require_GET
 def document(request: HttpRequest, pk: int, doc: int) -> HttpResponse:
     case: Case = get_visible_or_404(Case.objects.all(), request.user, pk=pk)
-    found = case.documents.filter(pk=doc).first()
+    found = case.documents.select_related("file").filter(pk=doc).first()
     if found is None:
         raise Http404("文书不存在")
-    response = HttpResponse(bytes(found.content), content_type=found.content_type)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(found.filename)}"
+    return uploads.download(found.file, found.filename)
+
+
+@require_POST
+def approval_decide(request: HttpRequest, pk: int, approval: int) -> HttpResponse:
+    """同意 or 退回 on the current step (procedures.services.approval_decide decides)."""
+    case: Case = get_visible_or_404(Case.objects.all(), request.user, pk=pk)
+    found = get_object_or_404(CaseApproval, pk=approval, case=case)
+    procedure = engine.get(case.procedure)
+    form = (CollectiveForm if _current_is_record(procedure, found) else ApprovalForm)(
+        request.POST, prefix="approval"
+    )
+    if not form.is_valid():
+        messages.error(request, "审批未完成：" + "；".join(
+            str(e) for errors in form.errors.values() for e in errors))  # fmt: skip
+        return redirect("procedures:timeline", pk=case.pk)
+    data = form.cleaned_data
+    back = data["next"]
+    target = back if back.startswith("/") and not back.startswith("//") else ""
+    approve = data["decision"] == "approve"
+    try:
+        services.approval_decide(
+            actor=request.user, approval_id=found.pk, approve=approve,  # type: ignore[arg-type]
+            on=data["on"], version=data["version"], comment=data["comment"],
+            record=data.get("record", ""), dissent=data.get("dissent", ""),
+        )  # fmt: skip
+    except ValidationError as exc:
+        messages.error(request, "审批未完成：" + "；".join(exc.messages))
+    else:
+        messages.success(request, "已同意。" if approve else "已退回拟稿人。")
+    return redirect(target or reverse("procedures:timeline", args=[case.pk]))
+
+
+def _current_is_record(procedure: engine.Procedure, approval: CaseApproval) -> bool:
+    spec = procedure.action(approval.action)
+    return any(s.code == approval.step and s.record for s in (spec.approval if spec else ()))
+
+
+@require_GET
+def approval_preview(request: HttpRequest, pk: int, approval: int, template: str) -> HttpResponse:
+    case: Case = get_visible_or_404(Case.objects.select_related("owner_unit"), request.user, pk=pk)
+    found = get_object_or_404(CaseApproval, pk=approval, case=case)
+    try:
+        data = services.approval_preview(case, found, template)
+    except ValidationError as exc:
+        raise Http404("；".join(exc.messages)) from None
+    name = f"{case.number or case.pk}-{found.label}（草稿，未签发）.docx"
+    response = HttpResponse(data, content_type=DOCX)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
     return response

@@ -15,7 +15,7 @@ explanation says so. Callers show it as "计时中止" rather than as a running 
 from __future__ import annotations
 
 import calendar as stdlib_calendar
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
@@ -43,6 +43,7 @@ __all__ = [
     "compute_rule",
     "deadline_state",
     "rule_for",
+    "rules_by_code",
 ]
 
 CIVIL_PROCEDURE = "《民事诉讼法》第八十五条"
@@ -420,9 +421,21 @@ def compute_due(
     )
 
 
-def rule_for(code: str, on: date) -> DeadlineRule:
+def rules_by_code() -> dict[str, list[DeadlineRule]]:
+    """Every stored rule version, by code (for computing many periods without a query each)."""
+    found: dict[str, list[DeadlineRule]] = {}
+    for rule in DeadlineRule.objects.all():
+        found.setdefault(rule.code, []).append(rule)
+    return found
+
+
+def rule_for(
+    code: str, on: date, rules: Mapping[str, Sequence[DeadlineRule]] | None = None
+) -> DeadlineRule:
     """The version of rule ``code`` in force on ``on``."""
-    versions = list(DeadlineRule.objects.filter(code=code))
+    versions = list(
+        rules.get(code, ()) if rules is not None else DeadlineRule.objects.filter(code=code)
+    )
     if not versions:
         raise ValidationError(f"期限规则“{code}”不存在")
     for rule in versions:
@@ -440,9 +453,12 @@ def compute_rule(
     on: date | None = None,
     calendar: WorkCalendar | None = None,
     explain: bool = True,
+    rules: Mapping[str, Sequence[DeadlineRule]] | None = None,
 ) -> Deadline:
-    """Due date under the stored rule ``code`` in force on ``on`` (default: ``start``)."""
-    rule = rule_for(code, on or start)
+    """Due date under the stored rule ``code`` in force on ``on`` (default: ``start``).
+    ``rules`` (code → its versions, from ``rules_by_code``) spares the query when many
+    periods are computed at once."""
+    rule = rule_for(code, on or start, rules)
     granted = sum(_check_amount(a, "延长数量") for a, _ in extensions)
     if granted and not rule.extension_amount:
         raise ValidationError(f"{rule.legal_basis}规定的“{rule.name}”不得延长")

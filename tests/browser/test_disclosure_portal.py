@@ -10,6 +10,7 @@ import pytest
 from fazhi.disclosure import services
 from tests.browser.conftest import screenshot
 from tests.conftest import PASSWORD, build_world
+from tests.procedures.signers import signer
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -31,6 +32,13 @@ def _act(page, action, fields):
         ) else (box.locator(f"[name='{action}-{name[7:]}']").select_option(value))
     with page.expect_navigation():
         box.locator("button[type=submit]").click()
+
+
+def _queue(page, base, kind):
+    """The home page's 我的待办 count of ``kind`` (0 when the card shows no items)."""
+    page.goto(f"{base}/")
+    card = page.locator(f"[data-queue-kind='{kind}'] [data-count]")
+    return int(card.inner_text()) if card.count() else 0
 
 
 def test_a_citizen_applies_supplies_the_correction_and_reads_the_reply(live_server, browser):
@@ -84,9 +92,51 @@ def test_a_citizen_applies_supplies_the_correction_and_reads_the_reply(live_serv
 
     office.reload()
     _act(office, "reply", {"select:reply_type": "public", "reply_text": "予以公开，清单附后。"})
+    # Drafted, not replied: the chain is shown and nothing has reached the citizen.
+    assert "办理中" in office.locator("[data-state]").inner_text()
+    assert "审批中：答复" in office.locator("[data-approval]").inner_text()
+    assert office.locator("[data-approval-form]").count() == 0  # the drafter cannot sign
+    screenshot(office, "disclosure-office-drafted")
+    later.reload()
+    assert "办理中" in later.locator("[data-state]").inner_text()
+    assert "答复书" not in later.locator("body").inner_text()
+    detail = office.url
+    # The clerk's queue no longer holds the request: it waits for its signers.
+    assert _queue(office, base, "disclosure.handle") == 0
+
+    # 科室负责人 审核, 法制审核, 机关负责人 签发 — each from their queue to the request's page.
+    people = {}
+    for step in ("review", "legal", "sign"):
+        person = browser.new_context(
+            locale="zh-CN", viewport={"width": 1280, "height": 900}
+        ).new_page()
+        person.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        _login(person, base, signer(world.gov_a, step).username)
+        people[step] = person
+    for step in ("review", "legal", "sign"):
+        person = people[step]
+        waiting = {s: _queue(people[s], base, "disclosure.approval") for s in people}
+        assert waiting == {s: int(s == step) for s in people}, (step, waiting)
+        person.goto(detail)
+        panel = person.locator("[data-approval]")
+        assert panel.get_attribute("data-step") == step
+        assert person.locator("[data-approval-form]").count() == 1
+        person.fill("[name='approval-comment']", "同意")
+        screenshot(person, f"disclosure-sign-{step}")
+        with person.expect_navigation():
+            person.click("[data-decision='approve']")
+        assert _queue(person, base, "disclosure.approval") == 0
+        later.reload()
+        if step != "sign":
+            assert "答复书" not in later.locator("body").inner_text(), step
+
+    # Signed: the reply waits for the clerk's 送达.
+    assert _queue(office, base, "disclosure.handle") == 1
+    office.goto(detail)
     assert "已答复待送达" in office.locator("[data-state]").inner_text()
     office.click("text=完整办理过程")
-    assert office.locator("[data-timeline] > li").count() == 5
+    # submitted, confirmed, 补正 notice, supply, the draft, three signatures, the reply
+    assert office.locator("[data-timeline] > li").count() == 9
     screenshot(office, "disclosure-office-timeline")
 
     later.reload()

@@ -104,7 +104,7 @@ def test_report_consolidate_return_fix_accept_and_supervise(live_server, page, t
     # county with its own comment (#13 item 8: a return reaches whom it is addressed to).
     _login(page, base, "sfj", DEMO_PASSWORD)
     page.click("nav#sidenav >> text=通知")
-    page.wait_for_url("**/plans/notifications/")
+    page.wait_for_url("**/notifications/")
     page.click("[data-notification='return'] a")
     page.wait_for_url(f"**/plans/tasks/{task.pk}/")
     county_row = page.locator("tr[data-report-unit='临川区人民政府']")
@@ -116,7 +116,7 @@ def test_report_consolidate_return_fix_accept_and_supervise(live_server, page, t
     # 4. The clerk is notified, sees the comment and fixes the report.
     _login(page, base, "clerk_a", PASSWORD)
     page.click("nav#sidenav >> text=通知")
-    page.wait_for_url("**/plans/notifications/")
+    page.wait_for_url("**/notifications/")
     page.click("[data-notification='return'] a")
     page.wait_for_url(f"**/plans/tasks/{task.pk}/")
     assert "请补充评查发现的问题" in page.locator("[data-return-comment]").inner_text()
@@ -149,7 +149,7 @@ def test_report_consolidate_return_fix_accept_and_supervise(live_server, page, t
     screenshot(page, "plans-ledger-4-overdue")
     page.click(f"tr[data-task='{late.code}'] a")
     page.click("[data-supervise] summary")
-    page.select_option("#n-unit", str(world.gov_a.pk))
+    page.select_option("#n-unit", [str(world.gov_a.pk)])
     page.fill("#n-reason", "该项任务已逾期未完成。")
     page.fill("#n-req", "请于期限内说明原因并报送整改计划。")
     page.click("[data-supervise] button[type=submit]")
@@ -159,6 +159,15 @@ def test_report_consolidate_return_fix_accept_and_supervise(live_server, page, t
     assert page.locator("tr[data-notice]").count() == 1
     assert "临川区人民政府" in page.locator("tr[data-notice]").inner_text()
     screenshot(page, "plans-ledger-5-supervision")
+    page.click("tr[data-notice] a")
+    page.click("[data-print-link]")
+    page.wait_for_url("**/print")
+    assert page.locator("[data-number]").inner_text().endswith("〕1号")
+    assert "临川区人民政府" in page.locator("[data-units]").inner_text()
+    page.emulate_media(media="print")
+    assert not page.locator(".screen-only").is_visible()
+    screenshot(page, "plans-ledger-5b-notice-print")
+    page.emulate_media(media="screen")
     page.goto(f"{base}/plans/ledger/{plan.pk}/matrix/")
     assert page.locator("table.matrix td.st-late").count() > 0
     county = page.locator("tr[data-unit='临川区人民政府'] td.cell")

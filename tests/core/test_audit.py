@@ -113,11 +113,12 @@ def test_the_audit_page_is_scoped_and_exports_xlsx(world):
     assert export["Content-Type"].startswith("application/vnd.openxmlformats")
     sheet = openpyxl.load_workbook(io.BytesIO(export.content)).active
     rows = list(sheet.iter_rows(values_only=True))
-    assert rows[0][:5] == ("序号", "时间", "操作人", "IP", "操作")
-    assert sheet.freeze_panes == "A2"
-    assert [r[4] for r in rows[1:]] == ["修改用户"]
-    assert "联系电话：" in rows[1][8]
-    assert "0794-0000001" in rows[1][8]
+    assert rows[0][0] == "审计日志"
+    assert rows[2][:5] == ("序号", "时间", "操作人", "IP", "操作")
+    assert sheet.freeze_panes == "A4"
+    assert [r[4] for r in rows[3:]] == ["修改用户"]
+    assert "联系电话：" in rows[3][8]
+    assert "0794-0000001" in rows[3][8]
 
 
 def test_filters_narrow_the_audit_page(world):

@@ -123,10 +123,11 @@ def test_the_empty_choice_reads_in_chinese(world):
 
 def test_a_formula_typed_as_a_name_stays_text_in_every_workbook():
     data = xlsx_bytes(
-        "名单", ["姓名"], [['=HYPERLINK("http://x","点我")'], ["+1+1"], ["@SUM(A1)"]], [20]
-    )
+        "名单", ["姓名"], [['=HYPERLINK("http://x","点我")'], ["+1+1"], ["@SUM(A1)"]], [20],
+        unit="测试单位",
+    )  # fmt: skip
     ws = load_workbook(io.BytesIO(data)).active
-    cells = [ws.cell(row=r, column=1) for r in (2, 3, 4)]
+    cells = [ws.cell(row=r, column=1) for r in (4, 5, 6)]  # below the title, unit and header
     assert [c.data_type for c in cells] == ["s", "s", "s"]
     assert cells[0].value == '=HYPERLINK("http://x","点我")'
     assert all(c.quotePrefix for c in cells)

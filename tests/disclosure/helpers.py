@@ -35,11 +35,23 @@ def register(world, *, on: date, unit=None, actor=None, **overrides: Any) -> Dis
 
 
 def act(
-    world, request: DisclosureRequest, action: str, on: date, actor=None, uploads=None, **inputs
+    world,
+    request: DisclosureRequest,
+    action: str,
+    on: date,
+    actor=None,
+    uploads=None,
+    signed: bool = True,
+    **inputs,
 ):
+    """Take ``action``; one that needs sign-off (答复) is signed through its chain on the same
+    day unless ``signed`` is False (then the draft waits)."""
+    from fazhi.disclosure.procedure import PROCEDURE
+    from tests.procedures.signers import sign_off
+
     request.refresh_from_db()
     request.case.refresh_from_db()
-    return services.disclosure_act(
+    event = services.disclosure_act(
         actor=actor or world.clerk_a,
         request_id=request.pk,
         action=action,
@@ -48,6 +60,10 @@ def act(
         inputs=inputs,
         uploads=uploads,
     )
+    spec = PROCEDURE.action(action)
+    if signed and spec is not None and spec.approval:
+        return sign_off(request.case, on)
+    return event
 
 
 def fresh(request):

@@ -133,7 +133,7 @@ def test_a_document_is_generated_from_a_row_stored_with_control_characters(world
     )
     act(world, created, "reply", D(2026, 10, 9), reply_type="public", reply_text="予以公开。")
     reply = fresh(created).case.documents.get(kind="disclosure.reply")
-    text = document_text(bytes(reply.content))
+    text = document_text(bytes(reply.file.content))
     assert "李明" in text
     assert "临川区预算" in text
 

@@ -11,10 +11,10 @@ from django.core.cache import cache
 from django.test import Client
 from django.utils import timezone
 
+from fazhi.core import jobs
 from fazhi.core.models import AuditEvent
 from fazhi.disclosure import services
 from fazhi.disclosure.models import DisclosureRequest, LookupFailure
-from fazhi.procedures import engine
 from tests.disclosure.helpers import D, register
 
 pytestmark = pytest.mark.django_db
@@ -89,6 +89,6 @@ def test_the_daily_tick_removes_old_failures(request_a):
     _fail(ATTACKER, request_a.query_code, 2)
     LookupFailure.objects.update(at=timezone.now() - timedelta(days=3))
     _fail(APPLICANT, request_a.query_code, 1)
-    job = dict(engine.ticks())["disclosure.lookup_failures"]
+    job = jobs.get("disclosure.lookup_failures").run
     assert "2" in job(timezone.localdate())
     assert LookupFailure.objects.count() == 1

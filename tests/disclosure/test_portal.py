@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from fazhi.disclosure import services
 from fazhi.disclosure.models import DisclosureRequest
-from fazhi.disclosure.uploads import MAX_BYTES
+from fazhi.procedures.models import CASE_UPLOADS
 from tests.conftest import client_for
 from tests.disclosure.helpers import act, fresh
 
@@ -65,10 +65,12 @@ def test_it_refuses_the_same_request_twice_in_a_minute(world, desk):
 
 
 def test_it_refuses_huge_and_disguised_attachments_before_storing(world, desk):
-    huge = SimpleUploadedFile("big.pdf", b"%PDF-" + b"0" * (MAX_BYTES + 10), "application/pdf")
+    huge = SimpleUploadedFile(
+        "big.pdf", b"%PDF-" + b"0" * (CASE_UPLOADS.max_bytes + 10), "application/pdf"
+    )
     response = _submit(Client(), world, attachment=huge)
     assert response.status_code == 413
-    assert "附件超过" in response.content.decode()
+    assert "附件“big.pdf”超过 10 MB，请压缩后再上传" in response.content.decode()
     disguised = SimpleUploadedFile("scan.pdf", b"MZ\x90\x00 not a pdf", "application/pdf")
     response = _submit(Client(), world, attachment=disguised)
     assert response.status_code == 400
@@ -100,7 +102,7 @@ def test_the_citizen_supplies_the_correction_and_sees_the_reply(world, desk):
     assert citizen.post(status + "supply/", {"text": "文昌里小区"}).status_code == 302
     created = fresh(created)
     assert created.case.state == "received"
-    assert created.case.clock["start"] == today.isoformat()
+    assert created.case.clock["main"]["start"] == today.isoformat()
     act(world, created, "reply", today, reply_type="public", reply_text="予以公开，清单附后。")
     page = citizen.get(status).content.decode()
     assert "已答复待送达" in page

@@ -39,8 +39,8 @@ def test_the_whole_procedure_with_every_due_date_worked_by_hand(world):
     assert (request.case.state, request.case.due_on) == ("correction", D(2026, 10, 26))
     assert request.case.due_owed_by == Owed.APPLICANT
     notice = request.case.documents.get(kind="disclosure.correction")
-    assert "请写明具体路段和工程名称" in document_text(bytes(notice.content))
-    assert "2026年10月26日" in document_text(bytes(notice.content))
+    assert "请写明具体路段和工程名称" in document_text(bytes(notice.file.content))
+    assert "2026年10月26日" in document_text(bytes(notice.file.content))
 
     # The applicant supplies on Fri 10-09: the reply clock restarts (Art. 30). 20 WD after
     # 10-09: 10-10 (Sat, 1), 10-12 … 10-16 (6), 10-19 … 10-23 (11), 10-26 … 10-30 (16),
@@ -100,7 +100,7 @@ def test_the_whole_procedure_with_every_due_date_worked_by_hand(world):
         True,
     )
     reply = request.case.documents.get(kind="disclosure.reply")
-    assert "部分公开" in document_text(bytes(reply.content))
+    assert "部分公开" in document_text(bytes(reply.file.content))
     act(world, request, "serve", D(2026, 11, 27), method="post")
     request = fresh(request)
     assert (request.case.state, request.case.is_open, request.case.closed_on) == (
@@ -115,6 +115,10 @@ def test_the_whole_procedure_with_every_due_date_worked_by_hand(world):
         "consult",
         "consult_done",
         "extend",
+        "approval.submit",  # the reply is drafted, reviewed, legally checked and signed
+        "approval.approve",
+        "approval.approve",
+        "approval.approve",
         "reply",
         "serve",
     ]
@@ -204,7 +208,7 @@ def test_a_reply_needs_a_document(world):
     with pytest.raises(ValidationError, match="答复必须附答复书"):
         act(world, request, "reply", D(2026, 10, 9), reply_type="public", reply_text="")
     assert fresh(request).case.state == "received"
-    signed = Upload("reply_file", "答复书.pdf", "application/pdf", b"%PDF-1.4 signed")
+    signed = Upload("reply_file", "答复书.pdf", b"%PDF-1.4 signed")
     act(
         world,
         request,

@@ -4,6 +4,7 @@ other county gets 404 or nothing."""
 from __future__ import annotations
 
 import io
+from urllib.parse import quote
 
 import openpyxl
 import pytest
@@ -11,6 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from fazhi.core import services as core_services
 from fazhi.disclosure.models import DisclosureRequest
+from fazhi.procedures.documents import document_text
 from tests.conftest import PASSWORD, client_for
 from tests.disclosure.helpers import D, act, fresh, register
 
@@ -42,11 +44,14 @@ def test_the_list_exports_to_excel(world, request_a):
     response = client_for(world.clerk_a).get("/disclosure/?format=xlsx")
     sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
     rows = list(sheet.iter_rows(values_only=True))
-    assert rows[0][0] == "案号"
-    assert rows[1][2] == "孙丽"
-    assert rows[1][7] == "2026-10-30"
+    assert rows[0][0] == "办理中的申请"
+    assert rows[1][0].startswith("制表单位：临川区人民政府")
+    assert rows[2][0] == "案号"
+    assert rows[3][2] == "孙丽"
+    assert rows[3][7] == "2026-10-30"
+    assert sheet.print_title_rows == "$1:$3"
     empty = client_for(world.clerk_b).get("/disclosure/?format=xlsx")
-    assert len(list(openpyxl.load_workbook(io.BytesIO(empty.content)).active.iter_rows())) == 1
+    assert len(list(openpyxl.load_workbook(io.BytesIO(empty.content)).active.iter_rows())) == 3
 
 
 def test_detail_timeline_and_documents_follow_the_scope(world, request_a):
@@ -66,24 +71,51 @@ def test_detail_timeline_and_documents_follow_the_scope(world, request_a):
 
 
 def test_the_office_replies_through_the_page(world, request_a):
+    """答复 is drafted on the page, then reviewed and signed on the page; only the signature
+    makes it a reply (state, reply date, the document the applicant sees)."""
+    from tests.procedures.signers import signer
+
     client = client_for(world.clerk_a)
     version = fresh(request_a).case.version
-    response = client.post(
-        f"/disclosure/{request_a.pk}/act/reply/",
-        {"reply-on": "2026-10-29", "reply-version": version, "reply-reply_type": "public",
-         "reply-reply_text": "予以公开，见附件。"},
-    )  # fmt: skip
+    post = {"reply-on": "2026-10-29", "reply-version": version, "reply-reply_type": "public",
+            "reply-reply_text": "予以公开，见附件。"}  # fmt: skip
+    response = client.post(f"/disclosure/{request_a.pk}/act/reply/", post)
     assert response.status_code == 302
-    assert fresh(request_a).case.state == "replied"
+    case = fresh(request_a).case
+    assert case.state == "received"
+    assert case.awaiting == "review"
+    assert not case.documents.filter(for_applicant=True, kind="disclosure.reply").exists()
     # The same form sent again (a double click) is refused with the refresh message.
-    again = client.post(
-        f"/disclosure/{request_a.pk}/act/reply/",
-        {"reply-on": "2026-10-29", "reply-version": version, "reply-reply_type": "public",
-         "reply-reply_text": "予以公开，见附件。"},
-        follow=True,
-    )  # fmt: skip
+    again = client.post(f"/disclosure/{request_a.pk}/act/reply/", post, follow=True)
     assert "该申请已被他人处理，请刷新" in again.content.decode()
-    assert fresh(request_a).case.events.filter(action="reply").count() == 1
+    assert case.approvals.count() == 1
+    # The drafter's page shows the chain but no sign-off form; the section head's shows it.
+    page = client.get(f"/disclosure/{request_a.pk}/").content.decode()
+    assert "审批中：答复" in page
+    assert "data-approval-form" not in page
+    approval = case.approvals.get()
+    preview = client.get(f"/cases/{case.pk}/approvals/{approval.pk}/preview/disclosure.reply")
+    assert preview.status_code == 200
+    assert quote("草稿") in preview["Content-Disposition"]
+    assert "予以公开，见附件。" in document_text(preview.content)
+    for step in ("review", "legal", "sign"):
+        person = client_for(signer(world.gov_a, step))
+        page = person.get(f"/disclosure/{request_a.pk}/").content.decode()
+        assert "data-approval-form" in page, step
+        case.refresh_from_db()
+        done = person.post(
+            f"/cases/{case.pk}/approvals/{approval.pk}/decide",
+            {"approval-decision": "approve", "approval-on": "2026-10-29",
+             "approval-version": case.version, "approval-comment": "同意",
+             "approval-next": f"/disclosure/{request_a.pk}/"},
+        )  # fmt: skip
+        assert done.status_code == 302
+        assert done["Location"] == f"/disclosure/{request_a.pk}/"
+    case = fresh(request_a).case
+    assert case.state == "replied"
+    assert case.awaiting == ""
+    assert case.events.filter(action="reply").count() == 1
+    assert case.documents.filter(for_applicant=True, kind="disclosure.reply").exists()
 
 
 def test_the_supervisor_sees_no_action_forms_and_cannot_post_one(world, request_a):

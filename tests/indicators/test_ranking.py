@@ -147,7 +147,7 @@ def test_the_ranking_exports_to_a_print_ready_workbook(world):
     wb = load_workbook(io.BytesIO(_export(world, scheme)))
     ws = wb["县（区）排名"]
     assert ws["A1"].value == "2025年度法治政府建设考核 · 县（区）得分与排名（暂定）"
-    assert ws["A2"].value.startswith("导出日期：")
+    assert ws["A2"].value.startswith("制表单位：中共抚州市委全面依法治市委员会办公室　导出日期：")
     assert "排名为暂定：2 个考核项尚未评分（共 70 分）" in ws["A2"].value
     rows = [[c.value for c in row] for row in ws.iter_rows(min_row=3)]
     assert rows[0] == [
@@ -162,7 +162,7 @@ def test_the_ranking_exports_to_a_print_ready_workbook(world):
     assert rows[1] == [1, "临川区人民政府", 40, 15.5, 0, 55.5, "暂定"]
     assert rows[2] == [2, "南城县人民政府", 30, "未评分", 0, 30, "暂定（1 项未评分）"]
     assert {tuple(r[:1]) for r in rows[3:]} == {("未评分",)}
-    assert ws.print_title_rows == "$3:$3"
+    assert ws.print_title_rows == "$1:$3"  # title, unit and date, header
     assert ws.page_setup.orientation == "landscape"
     assert str(ws.page_setup.paperSize) == ws.PAPERSIZE_A4
     assert ws.sheet_properties.pageSetUpPr.fitToPage

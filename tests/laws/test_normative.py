@@ -79,15 +79,15 @@ def test_the_counters_start_after_the_numbers_given_before_they_existed(world):
 
     from django.apps import apps
 
-    from fazhi.laws.models import RegistrationCounter
+    from fazhi.core.models import NumberSeries
 
     old, typed, new = draft(world), draft(world, "第二份"), draft(world, "第三份")
     services.normative_register(actor=None, document=old, on=date(2026, 3, 1))
     services.normative_register(
         actor=None, document=typed, on=date(2026, 3, 1), registration_number="抚规〔2026〕7号"
     )
-    RegistrationCounter.objects.all().delete()  # as before migration 0004
-    importlib.import_module("fazhi.laws.migrations.0004_registration_counter").seed(apps, None)
+    NumberSeries.objects.filter(series="laws.registration").delete()  # as before the counters
+    importlib.import_module("fazhi.laws.migrations.0005_numbering_to_core").carry(apps, None)
     number = services.normative_register(actor=None, document=new, on=date(2026, 3, 2))
     assert number.registration_number == "抚规〔2026〕8号"
 
@@ -116,7 +116,8 @@ def test_publication_needs_registration_then_makes_it_public_with_periods(world,
     services.normative_publish(actor=reviewer_a, document=doc, published_on=date(2026, 3, 5))
     doc.refresh_from_db()
     assert doc.stage == NormativeStage.PUBLISHED
-    assert doc.filing_due_on == date(2026, 4, 4)  # 30 days (setting LAWS_FILING_PERIOD_DAYS)
+    # 30 days (rule laws.normative_filing) end on Sat 04-04, 清明 (04-04–04-06): Tue 04-07.
+    assert doc.filing_due_on == date(2026, 4, 7)
     assert doc.expires_on == date(2031, 3, 4)  # 5 years (setting LAWS_VALIDITY_YEARS)
     hit = search("规范本区").hits[0]
     assert (hit.title, hit.kind) == ("临川区行政规范性文件管理办法", "normative")
@@ -128,15 +129,6 @@ def test_trial_documents_get_the_shorter_validity(world, reviewer_a):
     services.normative_publish(actor=reviewer_a, document=doc, published_on=date(2026, 3, 5))
     doc.refresh_from_db()
     assert doc.expires_on == date(2028, 3, 4)
-
-
-def test_the_filing_period_is_a_setting(world, reviewer_a, settings):
-    settings.LAWS_FILING_PERIOD_DAYS = 15
-    doc = draft(world)
-    services.normative_register(actor=reviewer_a, document=doc, on=date(2026, 3, 1))
-    services.normative_publish(actor=reviewer_a, document=doc, published_on=date(2026, 3, 5))
-    doc.refresh_from_db()
-    assert doc.filing_due_on == date(2026, 3, 20)
 
 
 @pytest.fixture
@@ -152,15 +144,15 @@ def published(world, reviewer_a):
 
 
 def test_filing_overdue_and_expiry_are_derived_from_stored_dates(world, published):
-    assert published.filing_overdue(date(2026, 4, 5))
-    assert list(selectors.normative_filing_overdue(world.clerk_a, date(2026, 4, 5))) == [published]
-    assert list(selectors.normative_filing_overdue(world.clerk_b, date(2026, 4, 5))) == []
+    assert published.filing_overdue(date(2026, 4, 8))
+    assert list(selectors.normative_filing_overdue(world.clerk_a, date(2026, 4, 8))) == [published]
+    assert list(selectors.normative_filing_overdue(world.clerk_b, date(2026, 4, 8))) == []
     services.normative_file(
         actor=world.clerk_a, document=published, filed_on=date(2026, 3, 20),
         filed_with="抚州市人民政府",
     )  # fmt: skip
     published.refresh_from_db()
-    assert not published.filing_overdue(date(2026, 4, 5))
+    assert not published.filing_overdue(date(2026, 4, 8))
     assert published.expiry_state(date(2026, 6, 1), 180) == "soon"
     assert list(selectors.normative_expiring(world.supervisor, date(2026, 6, 1))) == [published]
 
@@ -341,11 +333,11 @@ def test_cleanup_dates_are_not_in_the_future_and_in_order(reviewer_a):
 
 
 def test_the_expiry_job_refuses_a_date_that_has_not_come(published):
-    from fazhi.procedures import engine
+    from fazhi.core import jobs
 
     with pytest.raises(ValidationError, match="运行日期"):
         services.normative_expire_due(actor=None, today=FAR)
-    job = dict(engine.ticks())["laws.normative_expire"]
+    job = jobs.get("laws.normative_expire").run
     assert "未处理" in job(FAR)  # the timer's job says so and does not fail
     published.refresh_from_db()
     assert published.status == Status.IN_FORCE

@@ -6,9 +6,10 @@ from __future__ import annotations
 
 from django.utils import timezone
 
+from fazhi.core import notifications
 from fazhi.core import services as core_services
+from fazhi.core.models import Notification
 from fazhi.plans import services
-from fazhi.plans.models import Notification
 from fazhi.plans.periods import period_of
 from tests.conftest import PASSWORD, World
 from tests.scope_harness import Canary, canary
@@ -59,10 +60,10 @@ def county_work(world: World, marker: str) -> Canary:
         actor=lead, task_id=task.pk, period_key=key, text=f"{marker}汇总", self_state="in_progress"
     )
     notice = services.supervision_issue(
-        actor=lead, task_id=task.pk, unit_id=world.dept_a.pk, reason=f"{marker}事由",
+        actor=lead, task_id=task.pk, unit_ids=[world.dept_a.pk], reason=f"{marker}事由",
         requirement=f"{marker}要求", reply_workdays=5,
     )  # fmt: skip
-    services.notify_users([dept], kind="task", text=f"{marker}通知")
+    notifications.notify_users([dept], kind="task", text=f"{marker}通知")
     notification = Notification.objects.filter(recipient=dept).first()
     assert notification is not None
     evidence = report.evidence.get()

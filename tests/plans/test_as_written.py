@@ -93,7 +93,7 @@ def test_a_return_comment_and_a_supervision_notice_keep_what_was_typed(world):
     assert consolidation.text == "汇总：全市评查 30 卷。"
     assert consolidation.comment == "请补充：评查结果（合格率）；整改情况。"
     notice = services.supervision_issue(
-        actor=world.supervisor, task_id=work.late.pk, unit_id=world.gov_a.pk,
+        actor=world.supervisor, task_id=work.late.pk, unit_ids=[world.gov_a.pk],
         reason="逾期未完成（已超期）", requirement="说明原因；报送整改计划。", reply_workdays=5,
     )  # fmt: skip
     assert (notice.reason, notice.requirement) == (

@@ -50,7 +50,10 @@ def test_the_export_has_the_usual_layout_frozen_wrapped_and_a_status_dropdown(wo
     work = work_plan(world)
     wb = load_workbook(io.BytesIO(_export(world, work, world.supervisor)))
     ws = wb["任务分工台账"]
-    assert [c.value for c in ws[2]] == [
+    label = parse_period(work.plan.report_frequency, work.period_key).label
+    assert ws["A1"].value == f"{work.plan.title}任务分工台账（{label}）"
+    assert ws["A2"].value.startswith("制表单位：中共抚州市委全面依法治市委员会办公室")
+    assert [c.value for c in ws[3]] == [
         "序号",
         "任务内容",
         "牵头单位",
@@ -59,15 +62,55 @@ def test_the_export_has_the_usual_layout_frozen_wrapped_and_a_status_dropdown(wo
         "进展情况",
         "状态",
     ]
-    assert ws.freeze_panes == "A3"
-    assert ws["B3"].alignment.wrap_text
-    assert [ws.cell(row=r, column=1).value for r in (3, 4, 5)] == ["1.1", "2.1", "3.1"]
-    assert ws["G4"].value == "逾期"
+    assert ws.freeze_panes == "A4"
+    column_a = [ws.cell(row=r, column=1).value for r in range(4, ws.max_row + 1)]
+    # a shaded, merged row for each chapter and measure above its tasks
+    assert column_a[:3] == ["（一）督察", "1.开展行政执法案卷评查", "1.1"]
+    assert [v for v in column_a if v in ("1.1", "2.1", "3.1")] == ["1.1", "2.1", "3.1"]
+    chapter_row = 4
+    assert ws.cell(row=chapter_row, column=1).font.b
+    assert ws.cell(row=chapter_row, column=1).fill.fgColor.rgb.endswith("DDE3EA")
+    assert f"A{chapter_row}:G{chapter_row}" in {str(r) for r in ws.merged_cells.ranges}
+    task_row = 4 + column_a.index("1.1")
+    assert ws.cell(row=task_row, column=2).alignment.wrap_text
+    assert ws.cell(row=4 + column_a.index("2.1"), column=7).value == "逾期"
     validations = ws.data_validations.dataValidation
     assert len(validations) == 1
     assert "逾期" in validations[0].formula1
-    assert "G3:G5" in str(validations[0].sqref)
+    assert f"G4:G{ws.max_row}" in str(validations[0].sqref)
     assert wb["_fazhi"].sheet_state == "hidden"
+    # print-ready: A4 landscape, one page wide, title, unit and header on every page
+    assert (ws.page_setup.orientation, str(ws.page_setup.paperSize)) == ("landscape", "9")
+    assert (ws.page_setup.fitToWidth, ws.page_setup.fitToHeight) == (1, 0)
+    assert ws.sheet_properties.pageSetUpPr.fitToPage
+    assert ws.print_title_rows == "$1:$3"
+
+
+def test_a_ledger_exported_before_the_unit_row_still_imports(world):
+    """Files exported with the title on row 1, the header on row 2 and tasks from row 3."""
+    work = work_plan(world)
+    wb = load_workbook(io.BytesIO(_export(world, work, world.clerk_a)))
+    ws = wb["任务分工台账"]
+    meta = wb["_fazhi"]
+    groups = next(int(r[1].value.split(",")[0]) for r in meta.iter_rows() if r[0].value == "groups")
+    for line in sorted(
+        (int(n) for r in meta.iter_rows() if r[0].value == "groups" for n in r[1].value.split(",")),
+        reverse=True,
+    ):
+        ws.delete_rows(line)
+    ws.delete_rows(2)  # the unit row
+    for row in list(meta.iter_rows()):
+        if row[0].value in ("first_row", "groups"):
+            meta.delete_rows(row[0].row)
+    assert groups == 4
+    assert ws.cell(row=3, column=1).value == "1.1"
+    ws.cell(row=3, column=6).value = "已评查 20 卷"
+    out = io.BytesIO()
+    wb.save(out)
+    item = services.ledger_import_prepare(
+        actor=world.clerk_a, plan_id=work.plan.pk, name="台账.xlsx", data=out.getvalue()
+    )
+    assert [c["code"] for c in item.changes] == ["1.1"]
 
 
 def test_a_clerk_updates_progress_in_bulk_after_a_preview(world):
@@ -200,7 +243,7 @@ def test_the_word_summary_lists_chapters_and_each_tasks_progress(world):
     document = docx.Document(io.BytesIO(response.content))
     text = "\n".join(p.text for p in document.paragraphs)
     assert "（一）督察" in text
-    assert "1. 开展行政执法案卷评查" in text
+    assert "1.开展行政执法案卷评查" in text  # GB/T 9704: "1." then the text
     assert "进展情况：【临川区人民政府】临川评查 12 卷" in text
     assert "状态：逾期" in text
     other = client_for(world.clerk_b).get(f"/plans/ledger/{work.plan.pk}/summary.docx")

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.urls import reverse
@@ -16,7 +17,7 @@ from fazhi.plans.models import (
     Consolidation,
     PlanDraft,
     ProgressReport,
-    SupervisionNotice,
+    SupervisionRecipient,
 )
 from tests.conftest import client_for
 from tests.plans.helpers import draft
@@ -28,18 +29,18 @@ REFUSED = "含有不可见的控制字符"
 BAD = ["\x00", "\x07", "\x1b[31m"]
 
 
-def _state() -> tuple:
+def _state() -> tuple[Any, ...]:
     """Everything a refused post must leave as it was."""
     return (
         list(PlanDraft.objects.values_list("data", flat=True)),
         list(ProgressReport.objects.values_list("pk", "text", "state", "return_comment")),
         list(Consolidation.objects.values_list("pk", "text", "state", "comment")),
-        list(SupervisionNotice.objects.values_list("pk", "reply_text")),
+        list(SupervisionRecipient.objects.values_list("pk", "reply_text")),
         AuditEvent.objects.exclude(action__startswith="access.").count(),
     )
 
 
-def _refused(client, url: str, data: dict) -> None:
+def _refused(client, url: str, data: dict[str, Any]) -> None:
     before = _state()
     response = client.post(url, data, follow=True)
     assert response.status_code in (200, 400), response.status_code
@@ -101,7 +102,7 @@ def test_the_ledger_work_pages_refuse_control_characters(world, bad):
         {"frequency": f"monthly{bad}", "workdays": 5},
     )
     notice = services.supervision_issue(
-        actor=world.supervisor, task_id=work.late.pk, unit_id=world.gov_a.pk, reason="逾期",
+        actor=world.supervisor, task_id=work.late.pk, unit_ids=[world.gov_a.pk], reason="逾期",
         requirement="报送整改计划", reply_workdays=5,
     )  # fmt: skip
     _refused(clerk, reverse("plans:notice_reply", args=[notice.pk]), {"text": f"已整改{bad}"})

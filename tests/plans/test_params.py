@@ -27,7 +27,7 @@ def test_every_plans_list_page_takes_an_absurd_id_without_a_500(world):
         reverse("plans:mine"),
         reverse("plans:task", args=[work.review.pk]),
         reverse("plans:notices"),
-        reverse("plans:notifications"),
+        reverse("notifications"),
     ]
     for user in (world.supervisor, world.clerk_a, world.clerk_b):
         client = client_for(user)
@@ -47,7 +47,7 @@ def test_forms_with_absurd_ids_are_refused_without_a_500(world):
         (reverse("plans:task_assign", args=[task]), {"lead": [HUGE, "²"], "responsible": HUGE}),
         (reverse("plans:plan_reporting", args=[work.plan.pk]),
          {"frequency": "monthly", "workdays": HUGE}),
-        (reverse("plans:notifications_read"), {"id": HUGE}),
+        (reverse("notifications_read"), {"id": HUGE}),
     ]  # fmt: skip
     for url, data in posts:
         assert client.post(url, data).status_code in (302, 400, 404), url

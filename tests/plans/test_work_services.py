@@ -10,9 +10,9 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from fazhi.core.models import AuditEvent
+from fazhi.core.models import AuditEvent, Notification
 from fazhi.plans import services
-from fazhi.plans.models import Consolidation, Evidence, Notification, ProgressReport, Task
+from fazhi.plans.models import Consolidation, Evidence, ProgressReport, Task
 from fazhi.plans.periods import parse_period, period_of
 from fazhi.plans.selectors import my_tasks, task_rows
 from fazhi.plans.status import Status, task_status
@@ -191,8 +191,8 @@ def test_evidence_is_kept_with_its_hash(world):
     data = _docx()  # built once: a zip's entries carry the time they were written
     r = report(world, work, files=[("报告.docx", data)])
     evidence = Evidence.objects.get(report=r)
-    assert evidence.kind == "docx"
-    assert evidence.sha256 == hashlib.sha256(data).hexdigest()
+    assert evidence.file.kind == "docx"
+    assert evidence.file.sha256 == hashlib.sha256(data).hexdigest()
 
 
 def test_the_second_of_two_simultaneous_reports_is_told_and_nothing_is_lost(world):
@@ -240,10 +240,11 @@ def test_a_late_task_is_overdue_and_gets_a_supervision_notice_due_in_working_day
     assert work.late.due_on == date(2023, 12, 31)
     assert _status(work.late) == Status.OVERDUE
     notice = services.supervision_issue(
-        actor=world.supervisor, task_id=work.late.pk, unit_id=world.gov_a.pk,
+        actor=world.supervisor, task_id=work.late.pk, unit_ids=[world.gov_a.pk],
         reason="复议规范化建设逾期未完成", requirement="说明原因并报送整改计划", reply_workdays=5,
     )  # fmt: skip
-    assert notice.number.startswith("督办〔")
+    # Numbered in the issuing unit's series plans.notice: 依法治市办督〔year〕1号.
+    assert notice.number == f"依法治市办督〔{notice.issued_on.year}〕1号"
     cal = current_calendar()
     assert cal.workdays_between(notice.issued_on, notice.reply_due_on) == 5
     assert Notification.objects.filter(recipient=world.clerk_a, kind="supervise").exists()
@@ -254,7 +255,7 @@ def test_a_late_task_is_overdue_and_gets_a_supervision_notice_due_in_working_day
         services.supervision_reply(actor=world.clerk_a, notice_id=notice.pk, text="再回一次")
     with pytest.raises(ValidationError, match="只能向该任务的牵头单位或责任单位督办"):
         services.supervision_issue(
-            actor=world.supervisor, task_id=work.late.pk, unit_id=world.gov_b.pk, reason="x",
+            actor=world.supervisor, task_id=work.late.pk, unit_ids=[world.gov_b.pk], reason="x",
             requirement="y", reply_workdays=5,
         )  # fmt: skip
 
@@ -322,7 +323,7 @@ def test_a_yearly_task_accepted_as_done_rolls_to_next_year(world):
 def test_reminders_are_sent_once_per_due_date(world):
     work = work_plan(world)
     notice = services.supervision_issue(
-        actor=world.supervisor, task_id=work.late.pk, unit_id=world.gov_a.pk, reason="逾期",
+        actor=world.supervisor, task_id=work.late.pk, unit_ids=[world.gov_a.pk], reason="逾期",
         requirement="回复", reply_workdays=2,
     )  # fmt: skip
     first = services.reminders_send()
@@ -337,15 +338,16 @@ def test_reminders_are_sent_once_per_due_date(world):
 
 
 def test_the_daily_tick_sends_the_reminders(world):
-    from fazhi.procedures import engine
+    from fazhi.core import jobs
 
     work = work_plan(world)
     services.supervision_issue(
-        actor=world.supervisor, task_id=work.late.pk, unit_id=world.gov_a.pk, reason="逾期",
+        actor=world.supervisor, task_id=work.late.pk, unit_ids=[world.gov_a.pk], reason="逾期",
         requirement="回复", reply_workdays=1,
     )  # fmt: skip
-    tick = dict(engine.ticks())["plans.reminders"]
-    assert tick(timezone.localdate()).startswith("任务与督办单临期提醒 ")
+    job = jobs.get("plans.reminders")
+    assert job.label == "任务与督办单临期提醒"
+    assert job.run(timezone.localdate()).endswith(" 条")
     assert Notification.objects.filter(recipient=world.clerk_a, kind="due").count() == 1
 
 
@@ -358,7 +360,7 @@ def test_a_corrected_report_keeps_the_files_of_the_version_it_corrects(world):
         files=[("报告.docx", _docx())], remove_evidence=[photo.pk],
     )  # fmt: skip
     kept = list(Evidence.objects.filter(report=second).order_by("pk"))
-    assert [(e.name, bytes(e.content)) for e in kept] == [
+    assert [(e.name, bytes(e.file.content)) for e in kept] == [
         ("评查表.pdf", PDF),
         ("报告.docx", _docx()),
     ]

@@ -39,4 +39,5 @@ def test_two_simultaneous_replies_act_once_and_the_second_is_told_to_refresh(pos
     errors = [r for r in results if isinstance(r, Exception)]
     assert len(errors) == 1, results
     assert "该申请已被他人处理，请刷新" in str(errors[0])
-    assert request.case.events.filter(action="reply").count() == 1
+    assert request.case.events.filter(action="approval.submit").count() == 1
+    assert request.case.approvals.count() == 1

@@ -12,6 +12,7 @@ import docx
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from fazhi.core.numbering import number_pattern_set
 from fazhi.procedures import documents, engine, services
 from fazhi.procedures.models import Case, CaseEvent
 from fazhi.workdays.services import calendar_day_set
@@ -22,10 +23,10 @@ D = date
 
 
 def test_it_numbers_cases_by_the_units_pattern_per_year(world):
-    services.number_pattern_set(
+    number_pattern_set(
         actor=world.admin,
         unit=world.gov_a,
-        procedure="disclosure",
+        series=engine.case_series("disclosure"),
         pattern="临府公开〔{year}〕{seq}号",
     )
     first = register(world, on=D(2026, 3, 2))
@@ -43,12 +44,12 @@ def test_it_numbers_cases_by_the_units_pattern_per_year(world):
 
 def test_it_refuses_a_number_pattern_without_year_and_sequence(world):
     with pytest.raises(ValidationError, match="year"):
-        services.number_pattern_set(
-            actor=world.admin, unit=world.gov_a, procedure="disclosure", pattern="抚司公开{seq}号"
+        number_pattern_set(
+            actor=world.admin, unit=world.gov_a, series="case:disclosure", pattern="抚司公开{seq}号"
         )
     with pytest.raises(PermissionDenied):
-        services.number_pattern_set(
-            actor=world.clerk_a, unit=world.gov_a, procedure="disclosure",
+        number_pattern_set(
+            actor=world.clerk_a, unit=world.gov_a, series="case:disclosure",
             pattern="抚司公开〔{year}〕{seq}号",
         )  # fmt: skip
 
@@ -75,7 +76,9 @@ def test_a_stale_version_gets_the_refresh_message_and_changes_nothing(world):
             actor=world.clerk_a, case_id=request.case_id, action="reply", on=D(2026, 10, 9),
             version=shown, inputs={"reply_type": "public", "reply_text": "予以公开。"},
         )  # fmt: skip
-    assert CaseEvent.objects.filter(case=request.case, action="reply").count() == 1
+    # 答复 is drafted for sign-off: one draft, not two.
+    assert CaseEvent.objects.filter(case=request.case, action="approval.submit").count() == 1
+    assert request.case.approvals.count() == 1
 
 
 def test_it_refuses_a_date_before_the_previous_step_or_in_the_future(world):
@@ -128,13 +131,13 @@ def test_an_administrator_replaces_a_template_and_new_documents_use_it(world):
     )
     request = register(world, on=D(2026, 9, 24))
     receipt = request.case.documents.get(kind="disclosure.receipt")
-    assert documents.document_text(bytes(receipt.content)) == (
+    assert documents.document_text(bytes(receipt.file.content)) == (
         f"本地回执 {request.case.number} 李明"
     )
     services.template_reset(actor=world.admin, code="disclosure.receipt")
     again = register(world, on=D(2026, 9, 25), applicant_name="王芳")
     text = documents.document_text(
-        bytes(again.case.documents.get(kind="disclosure.receipt").content)
+        bytes(again.case.documents.get(kind="disclosure.receipt").file.content)
     )
     assert "政府信息公开申请登记回执" in text
     assert "王芳" in text

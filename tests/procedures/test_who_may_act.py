@@ -54,6 +54,8 @@ def scene(world) -> Scene:
         unit=world.dept_a,
         users={
             "owning unit's clerk": user("clerk_dept_a", world.dept_a, ["clerk"]),
+            "owning unit's section head": user("section_dept_a", world.dept_a, ["section_head"]),
+            "owning unit's head": user("head_dept_a", world.dept_a, ["unit_head"]),
             "parent government's clerk and unit admin": user(
                 "admin_gov_a", world.gov_a, ["clerk", "unit_admin"]
             ),
@@ -102,9 +104,7 @@ def _inputs(action: engine.Action) -> tuple[dict[str, Any], list[services.Upload
     for spec in action.inputs:
         if spec.kind == "file":
             if spec.required:
-                uploads.append(
-                    services.Upload(spec.name, "材料.pdf", "application/pdf", b"%PDF-1.4 test")
-                )
+                uploads.append(services.Upload(spec.name, "材料.pdf", b"%PDF-1.4 test"))
         elif spec.kind == "choice":
             values[spec.name] = spec.choices[0][0]
         elif spec.kind == "int":
@@ -116,13 +116,23 @@ def _inputs(action: engine.Action) -> tuple[dict[str, Any], list[services.Upload
     return values, uploads
 
 
-def _take(actor: User | None, case: Case, action: engine.Action) -> None:
+def _take(actor: User | None, case: Case, action: engine.Action, *, signed: bool = True) -> None:
+    """Take the action; one that needs sign-off is signed through by the superuser unless
+    ``signed`` is False (the draft then waits, a state of its own)."""
     case.refresh_from_db()
     inputs, uploads = _inputs(action)
     services.case_act(
         actor=actor, case_id=case.pk, action=action.code, on=timezone.localdate(),
         version=case.version, inputs=inputs, uploads=uploads,
     )  # fmt: skip
+    if not action.approval or not signed:
+        return
+    signer = User.objects.get(username="admin")
+    while (approval := services.pending_approval(Case.objects.get(pk=case.pk))) is not None:
+        services.approval_decide(
+            actor=signer, approval_id=approval.pk, approve=True, on=timezone.localdate(),
+            version=Case.objects.get(pk=case.pk).version,
+        )  # fmt: skip
 
 
 class _Undo(Exception):
@@ -144,6 +154,8 @@ def _accepted(actor: User | None, case: Case, action: engine.Action) -> bool:
 def _key(case: Case, procedure: engine.Procedure) -> tuple[str, frozenset[str]]:
     once = {a.code for a in procedure.actions if a.once}
     done = set(case.events.filter(action__in=once).values_list("action", flat=True))
+    if case.awaiting:  # a draft in sign-off is a state of its own
+        done.add(f"awaiting:{case.awaiting}")
     return case.state, frozenset(done)
 
 
@@ -155,32 +167,40 @@ def _reachable(scene: Scene, procedure: engine.Procedure) -> dict[Any, Case]:
         return scene.users["superuser"] if action.by == "office" else None
 
     cases: dict[Any, Case] = {}
-    paths: list[tuple[Callable[[Scene], Case], tuple[engine.Action, ...]]] = [
+    paths: list[tuple[Callable[[Scene], Case], tuple[tuple[engine.Action, bool], ...]]] = [
         (opener, ()) for opener in OPENERS[procedure.code]
     ]
     while paths:
         opener, path = paths.pop(0)
         case = opener(scene)
-        for step in path:
-            _take(by(step), case, step)
+        for step, signed in path:
+            _take(by(step), case, step, signed=signed)
         case.refresh_from_db()
         key = _key(case, procedure)
         if key in cases:
             continue
         cases[key] = case
+        if case.awaiting:
+            continue
         for action in procedure.actions:
             if action.sources and _accepted(by(action), case, action):
-                paths.append((opener, (*path, action)))
+                paths.append((opener, (*path, (action, True))))
+                if action.approval:
+                    paths.append((opener, (*path, (action, False))))
     return cases
 
 
-def _offered(user: User, case: Case, procedure: engine.Procedure) -> set[str]:
+def _page(user: User, case: Case, procedure: engine.Procedure) -> str:
     assert procedure.detail_url is not None, f"{procedure.code} 没有办理页面"
     response = client_for(user).get(procedure.detail_url(case))
     if response.status_code == 404:
-        return set()
+        return ""
     assert response.status_code == 200
-    return set(re.findall(r'data-action="([a-z_]+)"', response.content.decode()))
+    return str(response.content.decode())
+
+
+def _offered(user: User, case: Case, procedure: engine.Procedure) -> set[str]:
+    return set(re.findall(r'data-action="([a-z_]+)"', _page(user, case, procedure)))
 
 
 def test_every_registered_procedure_has_a_way_to_open_a_case_here():
@@ -193,7 +213,8 @@ def test_a_page_offers_exactly_the_actions_the_engine_accepts(scene, code):
     cases = _reachable(scene, procedure)
     assert len(cases) >= 2
     accepted_somewhere = set()
-    mismatches = []
+    signed_somewhere: set[str] = set()
+    mismatches: list[Any] = []
     for (state, done), case in cases.items():
         for who, user in scene.users.items():
             offered = _offered(user, case, procedure)
@@ -205,7 +226,17 @@ def test_a_page_offers_exactly_the_actions_the_engine_accepts(scene, code):
             accepted_somewhere |= accepted
             if not offered == accepted == allowed:
                 mismatches.append((state, sorted(done), who, offered, accepted, allowed))
+            approval = services.pending_approval(case)
+            if approval is not None:
+                # The sign-off form is offered exactly to whom approval_decide accepts.
+                may_sign = bool(services.approval_allowed(user, approval))
+                signs_here = "data-approval-form" in _page(user, case, procedure)
+                signed_somewhere |= {who} if may_sign else set()
+                if may_sign != signs_here:
+                    mismatches.append((state, sorted(done), who, "sign-off", signs_here, may_sign))
     assert mismatches == []
+    if any(a.approval for a in procedure.actions):
+        assert signed_somewhere  # not vacuous
     # Not vacuous: every office step was taken by someone in some state.
     office = {a.code for a in procedure.actions if a.sources and a.by == "office"}
     assert office <= accepted_somewhere

@@ -12,6 +12,11 @@ document.addEventListener("DOMContentLoaded", () => {
     });
   }
 
+  // 打印 on a record page: the browser's print dialog, laid out by app.css's print rules.
+  for (const button of document.querySelectorAll("[data-print]")) {
+    button.addEventListener("click", () => window.print());
+  }
+
   // Forms marked data-confirm ask before submitting.
   for (const form of document.querySelectorAll("form[data-confirm]")) {
     form.addEventListener("submit", (event) => {

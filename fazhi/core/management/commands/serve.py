@@ -21,6 +21,8 @@ class Command(FazhiCommand):
         parser.add_argument("--no-migrate", action="store_true", help="启动前不执行数据库迁移")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        # Declarations (procedures, rules, templates) are checked before anything is served.
+        call_command("check", verbosity=0)
         if not options["no_migrate"]:
             call_command("migrate", interactive=False, verbosity=0)
         call_command("collectstatic", interactive=False, verbosity=0)
