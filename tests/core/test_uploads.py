@@ -284,7 +284,8 @@ AFTER = [
 def _latest() -> list[tuple[str, str]]:
     from django.db.migrations.loader import MigrationLoader
 
-    return MigrationLoader(connection).graph.leaf_nodes()
+    leaves: list[tuple[str, str]] = MigrationLoader(connection).graph.leaf_nodes()
+    return leaves
 
 
 def _migrate(targets: list[tuple[str, str]]) -> Any:

@@ -7,7 +7,7 @@ from datetime import date
 
 from fazhi.core import services as core_services
 from fazhi.core.models import Organisation, User
-from fazhi.procedures import services
+from fazhi.procedures import engine, services
 from fazhi.procedures.models import Case, CaseApproval, CaseEvent
 from tests.conftest import PASSWORD
 
@@ -36,9 +36,9 @@ def sign_off(case: Case, on: date | None = None) -> CaseEvent:
             break
         case.refresh_from_db()
         step = approval.step
-        units = services.step_units(case, next(
-            s for s in services.engine.get(case.procedure).action(approval.action).approval  # type: ignore[union-attr]
-            if s.code == step))  # fmt: skip
+        spec = engine.get(case.procedure).action(approval.action)
+        assert spec is not None
+        units = services.step_units(case, next(s for s in spec.approval if s.code == step))
         unit = Organisation.objects.get(pk=units[0])
         services.approval_decide(
             actor=signer(unit, step), approval_id=approval.pk, approve=True,
