@@ -123,31 +123,43 @@ def _task_item(
     )  # fmt: skip
 
 
-def count_to_report(user: Any) -> int | None:
+def _count_tasks(user: Any, *, lead_only: bool, finder: Any) -> int | None:
+    """How many tasks ``finder`` (_to_report, _to_consolidate) gives over the unit's plans."""
     unit = _staff_unit(user)
     if unit is None:
         return None
     today = timezone.localdate()
     return sum(
         int(rows.count())
-        for entry in _unit_plans(unit, today, lead_only=False)
-        for _, _, rows in _to_report(user, unit, entry)
+        for entry in _unit_plans(unit, today, lead_only=lead_only)
+        for _, _, rows in finder(user, unit, entry)
     )
 
 
-def items_to_report(user: Any, limit: int) -> list[WorkItem]:
+def _task_items(
+    user: Any, limit: int, *, lead_only: bool, finder: Any, kind: str
+) -> list[WorkItem]:
+    """The first ``limit`` of those tasks as queue items (stable: plan, then task order)."""
     unit = _staff_unit(user)
     if unit is None:
         return []
     today = timezone.localdate()
     items = []
-    for entry in _unit_plans(unit, today, lead_only=False):
-        for period, due, rows in _to_report(user, unit, entry):
+    for entry in _unit_plans(unit, today, lead_only=lead_only):
+        for period, due, rows in finder(user, unit, entry):
             for task in rows.select_related("measure").order_by("measure__number", "position")[
                 :limit
             ]:
-                items.append(_task_item(task, period, due, today, "待报送", unit))
-    return sorted(items, key=WorkItem.sort_key)[:limit]  # stable: plan, then task order
+                items.append(_task_item(task, period, due, today, kind, unit))
+    return sorted(items, key=WorkItem.sort_key)[:limit]
+
+
+def count_to_report(user: Any) -> int | None:
+    return _count_tasks(user, lead_only=False, finder=_to_report)
+
+
+def items_to_report(user: Any, limit: int) -> list[WorkItem]:
+    return _task_items(user, limit, lead_only=False, finder=_to_report, kind="待报送")
 
 
 def _to_consolidate(user: Any, unit: Any, entry: _Periods) -> list[tuple[Period, date, Any]]:
@@ -165,30 +177,11 @@ def _to_consolidate(user: Any, unit: Any, entry: _Periods) -> list[tuple[Period,
 
 
 def count_to_consolidate(user: Any) -> int | None:
-    unit = _staff_unit(user)
-    if unit is None:
-        return None
-    today = timezone.localdate()
-    return sum(
-        int(rows.count())
-        for entry in _unit_plans(unit, today, lead_only=True)
-        for _, _, rows in _to_consolidate(user, unit, entry)
-    )
+    return _count_tasks(user, lead_only=True, finder=_to_consolidate)
 
 
 def items_to_consolidate(user: Any, limit: int) -> list[WorkItem]:
-    unit = _staff_unit(user)
-    if unit is None:
-        return []
-    today = timezone.localdate()
-    items = []
-    for entry in _unit_plans(unit, today, lead_only=True):
-        for period, due, rows in _to_consolidate(user, unit, entry):
-            for task in rows.select_related("measure").order_by("measure__number", "position")[
-                :limit
-            ]:
-                items.append(_task_item(task, period, due, today, "待汇总", unit))
-    return sorted(items, key=WorkItem.sort_key)[:limit]  # stable: plan, then task order
+    return _task_items(user, limit, lead_only=True, finder=_to_consolidate, kind="待汇总")
 
 
 def _awaiting_review(user: Any) -> QuerySet[Consolidation] | None:

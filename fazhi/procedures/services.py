@@ -393,6 +393,14 @@ def document_context(
     return context
 
 
+def _unsealed(action: engine.Action, approval: CaseApproval) -> dict[str, Any]:
+    """The inputs of a draft as typed: its sensitive ones were sealed when it was drafted."""
+    return {
+        k: crypto.unseal(v) if k in action.sensitive and isinstance(v, str) else v
+        for k, v in approval.inputs.items()
+    }
+
+
 def approval_preview(case: Case, approval: CaseApproval, template: str) -> bytes:
     """The document the drafted action will issue, as it reads now (marked 草稿 by the
     caller's file name): for the signers to read before they sign."""
@@ -400,11 +408,7 @@ def approval_preview(case: Case, approval: CaseApproval, template: str) -> bytes
     spec = procedure.action(approval.action)
     if spec is None or template not in {d.template for d in spec.documents}:
         raise ValidationError("该事项没有这份文书")
-    inputs = {
-        k: crypto.unseal(v) if k in spec.sensitive and isinstance(v, str) else v
-        for k, v in approval.inputs.items()
-    }
-    clean = _check_inputs(spec, inputs, [], drafted=True)
+    clean = _check_inputs(spec, _unsealed(spec, approval), [], drafted=True)
     found = next(d for d in spec.documents if d.template == template)
     if found.when is not None and not found.when(clean):
         raise ValidationError("按拟办内容，该文书不会生成")
@@ -985,13 +989,9 @@ def approval_decide(
         case.awaiting = ""
         audit.record(action="case.approval_signed", actor=actor, obj=case,
                      after={**data, "next": ""})  # fmt: skip
-        inputs = {
-            k: crypto.unseal(v) if k in spec.sensitive and isinstance(v, str) else v
-            for k, v in approval.inputs.items()
-        }
         _run(
             case=case, procedure=procedure, action=spec, actor=actor, actor_name=name, on=on,
-            inputs=inputs, uploads=[], drafted=approval,
+            inputs=_unsealed(spec, approval), uploads=[], drafted=approval,
         )  # fmt: skip
     return approval
 
