@@ -51,6 +51,11 @@ def _queue_counts(request: HttpRequest) -> list[workqueue.Count]:
 def queue(request: HttpRequest) -> HttpResponse:
     """我的待办: what waits for the user across the modules, filtered by module and kind."""
     user = request.user
+    with workqueue.reading():  # the counts and the page share what they read
+        return _queue(request, user)
+
+
+def _queue(request: HttpRequest, user: Any) -> HttpResponse:
     counts = _queue_counts(request)
     form = QueueFilterForm(request.GET or None, counts=counts)
     error = ""

@@ -9,7 +9,9 @@ page × page size rows of any kind, whatever the size of the user's scope.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -57,6 +59,32 @@ class Provider:
 
 
 _PROVIDERS: dict[str, Provider] = {}
+_MEMO: ContextVar[dict[tuple[Any, ...], Any] | None] = ContextVar("fazhi_queue_memo", default=None)
+
+
+@contextmanager
+def reading() -> Iterator[None]:
+    """One reading of the queue (the counts, then a page, in one request): within it the
+    providers share what they computed (:func:`memo`); nothing outlives it, so a write
+    between two readings is always seen."""
+    if _MEMO.get() is not None:
+        yield
+        return
+    token = _MEMO.set({})
+    try:
+        yield
+    finally:
+        _MEMO.reset(token)
+
+
+def memo(key: tuple[Any, ...], compute: Callable[[], Any]) -> Any:
+    """``compute()`` once per reading for ``key`` (computed afresh outside a reading)."""
+    store = _MEMO.get()
+    if store is None:
+        return compute()
+    if key not in store:
+        store[key] = compute()
+    return store[key]
 
 
 def register(provider: Provider) -> None:
@@ -81,11 +109,14 @@ def counts(user: Any) -> list[Count]:
     if user is None or not getattr(user, "is_authenticated", False):
         return []
     found = []
-    for provider in providers():
-        for kind in provider.kinds():
-            value = kind.count(user)
-            if value is not None:
-                found.append(Count(provider.module, provider.label, kind.code, kind.label, value))
+    with reading():
+        for provider in providers():
+            for kind in provider.kinds():
+                value = kind.count(user)
+                if value is not None:
+                    found.append(
+                        Count(provider.module, provider.label, kind.code, kind.label, value)
+                    )
     return found
 
 
@@ -139,6 +170,13 @@ def page(
     """One page of the user's queue, filtered by module and/or kind (codes; unknown codes
     select nothing: the page's form refuses them before this is called). ``known``: the
     counts the caller already read in this request."""
+    with reading():
+        return _page(user, module, kind, number, size, known)
+
+
+def _page(
+    user: Any, module: str, kind: str, number: int, size: int, known: list[Count] | None
+) -> Page:
     all_counts = counts(user) if known is None else known
     chosen = [
         c for c in all_counts if (not module or c.module == module) and (not kind or c.kind == kind)

@@ -29,7 +29,7 @@ class DisclosureConfig(AppConfig):
         engine.register(PROCEDURE)
         from fazhi.procedures.queue import register_cases
 
-        register_cases(PROCEDURE.code, related=("disclosure",))
+        register_cases(PROCEDURE.code, related=("disclosure__id",))
         for code, name in (
             ("receipt", "政府信息公开申请登记回执"),
             ("correction", "补正申请告知书"),

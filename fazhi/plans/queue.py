@@ -21,6 +21,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
+from fazhi.core import workqueue
 from fazhi.core.models import Permission
 from fazhi.core.scoping import scope_q
 from fazhi.core.workqueue import Kind, Provider, WorkItem
@@ -71,6 +72,15 @@ def _periods(plan: Plan, today: date) -> _Periods:
 
 
 def _unit_plans(unit: Any, today: date, *, lead_only: bool) -> list[_Periods]:
+    """The plans the unit leads (or shares) tasks of, with their awaited periods: once per
+    reading of the queue."""
+    return workqueue.memo(  # type: ignore[no-any-return]
+        ("plans.unit_plans", unit.pk, today, lead_only),
+        lambda: _read_unit_plans(unit, today, lead_only=lead_only),
+    )
+
+
+def _read_unit_plans(unit: Any, today: date, *, lead_only: bool) -> list[_Periods]:
     lead = Task.lead_units.through.objects.filter(organisation_id=unit.pk).values("task_id")
     tasks = Q(tasks__in=lead)
     if not lead_only:
@@ -147,9 +157,10 @@ def _task_items(
     items = []
     for entry in _unit_plans(unit, today, lead_only=lead_only):
         for period, due, rows in finder(user, unit, entry):
-            for task in rows.select_related("measure").order_by("measure__number", "position")[
-                :limit
-            ]:
+            shown = rows.select_related("measure").only(
+                "pk", "text", "position", "measure__number"
+            )
+            for task in shown.order_by("measure__number", "position")[:limit]:
                 items.append(_task_item(task, period, due, today, kind, unit))
     return sorted(items, key=WorkItem.sort_key)[:limit]
 

@@ -87,6 +87,14 @@ class Case(ScopedModel):
                 name="case_open_unit_due_idx",
                 condition=Q(is_open=True),
             ),
+            # The work queue's kinds by state (待确认收到 …) and its 待办理 count: a range in
+            # queue order, and an index-only count with what the 待办理 filter reads.
+            models.Index(
+                fields=["procedure", "owner_unit_path", "state", "due_on", "opened_on", "id"],
+                name="case_open_unit_state_idx",
+                include=["due_owed_by", "due_paused", "awaiting"],
+                condition=Q(is_open=True),
+            ),
             models.Index(fields=["procedure", "state", "opened_on"], name="case_state_idx"),
             models.Index(fields=["number"], name="case_number_idx"),
         ]

@@ -32,12 +32,18 @@ from fazhi.procedures.models import Case, CaseApproval, CaseParticipant, Owed
 @dataclass(frozen=True)
 class _Registered:
     code: str
-    related: tuple[str, ...]  # what the procedure's detail_url reads, fetched with the case
+    related: tuple[str, ...]  # the fields of related rows the procedure's detail_url reads
+
+
+# What a queue row reads of a case: a page loads no JSON clock, explanation or party data.
+_ROW_FIELDS = ("pk", "number", "title", "state", "due_on", "due_paused", "opened_on",
+               "owner_unit__name", "owner_unit__short_name")  # fmt: skip
 
 
 def register_cases(procedure: str, *, related: tuple[str, ...] = ()) -> None:
     """Put the cases of ``procedure`` (already declared with engine.register) in the work
-    queue; ``related`` are the relations its detail_url follows (select_related)."""
+    queue; ``related`` are the fields of related rows its detail_url reads, as lookups
+    (``"disclosure__id"``): they are fetched with the case and nothing else of them is."""
     reg = _Registered(procedure, related)
     workqueue.register(
         Provider(procedure, engine.get(procedure).name, lambda: _kinds_of(reg), order=50)
@@ -122,9 +128,14 @@ def _items(
     if rows is None:
         return []
     today = timezone.localdate()
-    found = rows.select_related("owner_unit", *reg.related).order_by(
-        F("due_on").asc(nulls_last=True), "opened_on", "pk"
-    )[:limit]
+    joins = {lookup.rsplit("__", 1)[0] for lookup in reg.related}
+    found = (
+        rows.select_related("owner_unit", *sorted(joins))
+        .only(*_ROW_FIELDS, *reg.related)
+        .order_by(
+            F("due_on").asc(nulls_last=True), "opened_on", "pk"
+        )[:limit]
+    )
     return [
         WorkItem(
             module=proc.code,

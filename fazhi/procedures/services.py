@@ -1160,25 +1160,42 @@ def recompute_open_cases(first_day: date, last_day: date) -> int:
 
 
 def _write_due(cases: list[Case]) -> None:
-    """One UPDATE per case, sent as one batch (executemany): Django's bulk_update builds a
-    CASE expression per field and row, which costs more than the computation."""
+    """Write the recomputed fields of a chunk of cases. On PostgreSQL one UPDATE … FROM
+    (VALUES …) per chunk; elsewhere one UPDATE per case sent as one batch (executemany).
+    Django's bulk_update builds a CASE expression per field and row, which costs more than
+    the computation."""
     import json
 
     from django.db import connection
 
     table = connection.ops.quote_name(Case._meta.db_table)
+    now = timezone.now()
+    rows = [
+        (c.pk, json.dumps(c.clock, ensure_ascii=False), c.due_on, c.due_paused, c.due_complete,
+         c.due_owed_by, json.dumps(c.due_explanation, ensure_ascii=False))
+        for c in cases
+    ]  # fmt: skip
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            values = ", ".join(
+                ["(%s::bigint, %s::jsonb, %s::date, %s::boolean, %s::boolean, %s, %s::jsonb)"]
+                * len(rows)
+            )
+            cursor.execute(
+                f"UPDATE {table} AS c SET clock = v.clock, due_on = v.due_on, "  # noqa: S608
+                "due_paused = v.due_paused, due_complete = v.due_complete, "
+                "due_owed_by = v.due_owed_by, due_explanation = v.due_explanation, "
+                f"updated_at = %s FROM (VALUES {values}) AS v(id, clock, due_on, due_paused, "
+                "due_complete, due_owed_by, due_explanation) WHERE c.id = v.id",
+                [now, *(value for row in rows for value in row)],
+            )
+            return
         cursor.executemany(
             f"UPDATE {table} SET clock = %s, due_on = %s, due_paused = %s, "  # noqa: S608
             "due_complete = %s, due_owed_by = %s, due_explanation = %s, updated_at = %s "
             "WHERE id = %s",
-            [
-                (json.dumps(c.clock, ensure_ascii=False), c.due_on, c.due_paused, c.due_complete,
-                 c.due_owed_by, json.dumps(c.due_explanation, ensure_ascii=False),
-                 timezone.now(), c.pk)
-                for c in cases
-            ],
-        )  # fmt: skip
+            [(*row[1:], now, row[0]) for row in rows],
+        )
 
 
 class _Memo(dict[tuple[Any, ...], Deadline]):
