@@ -1160,10 +1160,10 @@ def recompute_open_cases(first_day: date, last_day: date) -> int:
 
 
 def _write_due(cases: list[Case]) -> None:
-    """Write the recomputed fields of a chunk of cases. On PostgreSQL one UPDATE … FROM
-    (VALUES …) per chunk; elsewhere one UPDATE per case sent as one batch (executemany).
-    Django's bulk_update builds a CASE expression per field and row, which costs more than
-    the computation."""
+    """Write the recomputed fields of a chunk of cases. On PostgreSQL the rows are copied
+    (COPY) into a temporary table and written by one UPDATE … FROM; elsewhere one UPDATE per
+    case is sent as one batch (executemany). Django's bulk_update builds a CASE expression
+    per field and row, which costs more than the computation."""
     import json
 
     from django.db import connection
@@ -1175,21 +1175,27 @@ def _write_due(cases: list[Case]) -> None:
          c.due_owed_by, json.dumps(c.due_explanation, ensure_ascii=False))
         for c in cases
     ]  # fmt: skip
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            values = ", ".join(
-                ["(%s::bigint, %s::jsonb, %s::date, %s::boolean, %s::boolean, %s, %s::jsonb)"]
-                * len(rows)
+    if connection.vendor == "postgresql":
+        connection.ensure_connection()
+        with connection.connection.cursor() as cursor:  # psycopg's own: COPY
+            cursor.execute(
+                "CREATE TEMPORARY TABLE IF NOT EXISTS fazhi_recomputed_due (id bigint, "
+                "clock jsonb, due_on date, due_paused boolean, due_complete boolean, "
+                "due_owed_by varchar(16), due_explanation jsonb) ON COMMIT DROP"
             )
+            with cursor.copy("COPY fazhi_recomputed_due FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
             cursor.execute(
                 f"UPDATE {table} AS c SET clock = v.clock, due_on = v.due_on, "  # noqa: S608
                 "due_paused = v.due_paused, due_complete = v.due_complete, "
                 "due_owed_by = v.due_owed_by, due_explanation = v.due_explanation, "
-                f"updated_at = %s FROM (VALUES {values}) AS v(id, clock, due_on, due_paused, "
-                "due_complete, due_owed_by, due_explanation) WHERE c.id = v.id",
-                [now, *(value for row in rows for value in row)],
+                "updated_at = %s FROM fazhi_recomputed_due AS v WHERE c.id = v.id",
+                [now],
             )
-            return
+            cursor.execute("TRUNCATE fazhi_recomputed_due")
+        return
+    with connection.cursor() as cursor:
         cursor.executemany(
             f"UPDATE {table} SET clock = %s, due_on = %s, due_paused = %s, "  # noqa: S608
             "due_complete = %s, due_owed_by = %s, due_explanation = %s, updated_at = %s "

@@ -61,13 +61,19 @@ def _heads(unit, count: int):
     from fazhi.core import services as core_services
     from tests.conftest import PASSWORD
 
-    return [
-        core_services.user_create(
-            actor=None, username=f"head{i}_{unit.pk}", name=f"科长{i}", unit=unit,
-            password=PASSWORD, roles=["section_head"],
-        )  # fmt: skip
-        for i in range(count)
-    ]
+    made = []
+    for i in range(count):
+        made.append(
+            core_services.user_create(
+                actor=None,
+                username=f"head{i}_{unit.pk}",
+                name=f"科长{i}",
+                unit=unit,
+                password=PASSWORD,
+                roles=["section_head"],
+            )
+        )
+    return made
 
 
 def _decide(approval, actor, *, version, approve=True, comment="同意"):
