@@ -157,9 +157,7 @@ def _task_items(
     items = []
     for entry in _unit_plans(unit, today, lead_only=lead_only):
         for period, due, rows in finder(user, unit, entry):
-            shown = rows.select_related("measure").only(
-                "pk", "text", "position", "measure__number"
-            )
+            shown = rows.select_related("measure").only("pk", "text", "position", "measure__number")
             for task in shown.order_by("measure__number", "position")[:limit]:
                 items.append(_task_item(task, period, due, today, kind, unit))
     return sorted(items, key=WorkItem.sort_key)[:limit]

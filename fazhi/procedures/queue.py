@@ -132,9 +132,7 @@ def _items(
     found = (
         rows.select_related("owner_unit", *sorted(joins))
         .only(*_ROW_FIELDS, *reg.related)
-        .order_by(
-            F("due_on").asc(nulls_last=True), "opened_on", "pk"
-        )[:limit]
+        .order_by(F("due_on").asc(nulls_last=True), "opened_on", "pk")[:limit]
     )
     return [
         WorkItem(
