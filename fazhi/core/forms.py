@@ -169,14 +169,20 @@ def posted(form_class: type[forms.BaseForm], request: Any, **kwargs: Any) -> dic
     the service decides."""
     form = form_class(request.POST, request.FILES or None, **kwargs)
     if not form.is_valid():
-        messages = [
-            (f"“{form.fields[name].label}”：{text}" if name in form.fields and form.fields[name].label
-             and "控制字符" not in text else text)
-            for name, errors in form.errors.items()
-            for text in errors
-        ]  # fmt: skip
-        raise forms.ValidationError(list(dict.fromkeys(messages)))
+        raise forms.ValidationError(error_messages(form))
     return form.cleaned_data
+
+
+def error_messages(form: forms.BaseForm) -> list[str]:
+    """A bound form's refusals in Chinese, each once, named by its field's label (the
+    control-character message, which says where the character is, is left whole)."""
+    messages = [
+        (f"“{form.fields[name].label}”：{text}" if name in form.fields and form.fields[name].label
+         and "控制字符" not in text else str(text))
+        for name, errors in form.errors.items()
+        for text in errors
+    ]  # fmt: skip
+    return list(dict.fromkeys(messages))
 
 
 class IdListField(forms.Field):

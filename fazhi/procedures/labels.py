@@ -11,6 +11,7 @@ ACTIONS = {
     "case.action_refused": "案件办理操作被拒绝",
     "case.approval_submitted": "拟稿送审", "case.approval_signed": "审批签发",
     "case.approval_returned": "审批退回", "case.party_added": "登记当事人",
+    "case.party_removed": "删除当事人",
     "case.participant_added": "增加参与单位", "case.linked": "关联案件",
     "case.appointment_set": "登记案件日程", "case.appointment_cancelled": "取消案件日程",
     # Event codes of the sign-off steps (the timeline's, also named in refusals).
@@ -22,7 +23,8 @@ FIELDS = {
     "action": "办理步骤", "approval": "审批编号", "for": "拟办事项", "step": "审批环节",
     "next": "下一环节", "comment": "审批意见", "role": "身份", "name": "名称",
     "unit": "单位", "kind": "类别", "target": "关联案件", "on": "日期", "place": "地点",
-    "count": "件数", "cases": "案件（编号、原到期日、新到期日）",
+    "count": "件数", "cases": "案件（编号、原到期日、新到期日）", "party": "当事人编号",
+    "id_number": "证件号码", "appointment": "日程编号", "cancelled": "已取消",
 }  # fmt: skip
 
 

@@ -439,6 +439,15 @@ class CaseLink(models.Model):
         return f"{self.source} → {self.target}（{self.get_kind_display()}）"
 
 
+class AppointmentKind(models.TextChoices):
+    """What a 日程 is (services and forms take these; the column keeps the code)."""
+
+    HEARING = "hearing", "听证会"
+    COURT = "court", "开庭"
+    INSPECTION = "inspection", "现场勘验"
+    OTHER = "other", "其他"
+
+
 class AppointmentQuerySet(models.QuerySet["CaseAppointment"]):
     def visible_to(self, user: Any) -> AppointmentQuerySet:
         return self.filter(case__in=Case.objects.visible_to(user))

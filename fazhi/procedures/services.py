@@ -25,6 +25,7 @@ from fazhi.procedures import documents as docs
 from fazhi.procedures import engine
 from fazhi.procedures.models import (
     CASE_UPLOADS,
+    AppointmentKind,
     ApprovalDecision,
     ApprovalSetting,
     ApprovalState,
@@ -997,20 +998,58 @@ def approval_decide(
 
 
 # --- parties, participating units, links, appointments -------------------------------------
+#
+# One rule for the timeline page that offers the forms and the services that write: the
+# staff of the case's own unit with 办理案件 (case_edit_allowed). Whoever else sees the case
+# (a participating unit, another unit's staff with a wider scope, a supervisor) reads its
+# parties, units, links and 日程, and changes none of them.
+
+CASE_EDIT = engine.Action("case.edit", "办理案件", sources=("*",))
+
+
+def case_edit_allowed(actor: User | None, case: Case) -> Verdict:
+    """Whether ``actor`` may change the case's parties, participating units, links and 日程:
+    the actor rule of every office step (action_allowed) without the case's state, so that
+    a closed case can still be linked to the 复议 case that came out of it."""
+    if not _visible(actor, case):
+        return Verdict(False, NOT_FOUND, "actor")
+    return _actor_verdict(actor, CASE_EDIT, case.owner_unit_id)
+
+
+def case_edit_check(*, actor: User | None, case_id: int) -> Case:
+    """The case if case_edit_allowed, else refused (audited, and the audit event stays: call
+    it before the write's transaction, whose rollback would take the event with it)."""
+    shown: Case | None = (
+        Case.objects.visible_to(actor).filter(pk=case_id).first() if actor else None
+    )
+    if shown is None:
+        raise ValidationError(NOT_FOUND)
+    verdict = case_edit_allowed(actor, shown)
+    if not verdict:
+        _refuse(actor, verdict, action=CASE_EDIT.code, case=shown, procedure=shown.procedure)
+    return shown
 
 
 def _case_for_office(actor: User | None, case_id: int) -> Case:
-    """The case locked for a write by a member of staff of its own unit (the rule of every
-    office step, see action_allowed)."""
-    shown = Case.objects.visible_to(actor).filter(pk=case_id).first() if actor else None
-    if shown is None:
-        raise ValidationError(NOT_FOUND)
-    spec = engine.Action("case.edit", "办理案件", sources=("*",))
-    verdict = _actor_verdict(actor, spec, shown.owner_unit_id)
-    if not verdict:
-        _refuse(actor, verdict, action="case.edit", case=shown, procedure=shown.procedure)
+    """The case locked for a write by a member of staff of its own unit. The caller ran
+    case_edit_check before its transaction (so that a refusal stays audited); the verdict
+    is taken again here on the locked row."""
     locked: Case = Case.objects.select_for_update().get(pk=case_id)
+    verdict = case_edit_allowed(actor, locked)
+    if not verdict:
+        raise ValidationError(verdict.reason)
     return locked
+
+
+def _text(value: str, label: str, limit: int, *, required: bool = False) -> str:
+    """Typed text as stored (tidy, no control characters), refused when empty (``required``)
+    or longer than ``limit``: never cut short without a word."""
+    text = check_plain(tidy(value), label)
+    if required and not text:
+        raise ValidationError(f"请填写“{label}”")
+    if len(text) > limit:
+        raise ValidationError(f"“{label}”不超过 {limit} 字（现为 {len(text)} 字）")
+    return text
 
 
 def case_party_add(
@@ -1022,25 +1061,42 @@ def case_party_add(
 
     if role not in PartyRole.values:
         raise ValidationError("请选择当事人身份")
-    name = check_plain(tidy(name), "姓名或名称")
-    address = check_plain(tidy(address), "地址")
-    if not name or len(name) > 128:
-        raise ValidationError("姓名或名称不能为空，且不超过 128 字")
+    name = _text(name, "姓名或名称", 128, required=True)
+    address = _text(address, "地址", 255)
     id_number, phone = tidy(id_number), tidy(phone)
     if id_number:
-        validate_ric(id_number)
+        id_number = validate_ric(id_number)
     if phone:
-        validate_phone(phone)
+        phone = validate_phone(phone)
+    case_edit_check(actor=actor, case_id=case_id)
     with transaction.atomic():
         case = _case_for_office(actor, case_id)
         party = CaseParty.objects.create(
-            case=case, role=role, name=name, address=address[:255],
+            case=case, role=role, name=name, address=address,
             id_number=crypto.seal(id_number) if id_number else "",
             phone=crypto.seal(phone) if phone else "",
         )  # fmt: skip
         audit.record(action="case.party_added", actor=actor, obj=case,
-                     after={"role": role, "name": name, "id_number": crypto.mask(id_number),
+                     after={"party": party.pk, "role": role, "name": name,
+                            "id_number": crypto.mask(id_number),
                             "phone": crypto.mask(phone)})  # fmt: skip
+    return party
+
+
+def case_party_remove(*, actor: User | None, case_id: int, party_id: int) -> CaseParty:
+    """Remove a wrongly entered party: the row goes (with its sealed personal data), the audit
+    keeps who it was, masked."""
+    case_edit_check(actor=actor, case_id=case_id)
+    with transaction.atomic():
+        case = _case_for_office(actor, case_id)
+        party = CaseParty.objects.filter(case=case, pk=party_id).first()
+        if party is None:
+            raise ValidationError("未找到该当事人：可能已被删除，请刷新页面")
+        audit.record(action="case.party_removed", actor=actor, obj=case,
+                     before={"party": party.pk, "role": party.role, "name": party.name,
+                             "id_number": crypto.masked(party.id_number),
+                             "phone": crypto.masked(party.phone)})  # fmt: skip
+        party.delete()
     return party
 
 
@@ -1051,12 +1107,18 @@ def case_participant_add(
     of its role: nothing else)."""
     if role not in ParticipantRole.values:
         raise ValidationError("请选择参与单位的角色")
+    if not unit.is_active:
+        raise ValidationError(f"“{unit.name}”已停用，不能参与案件")
+    case_edit_check(actor=actor, case_id=case_id)
     with transaction.atomic():
         case = _case_for_office(actor, case_id)
+        if unit.pk == case.owner_unit_id:
+            raise ValidationError(f"本案由“{unit.name}”承办，无需再作为参与单位")
         row, created = CaseParticipant.objects.get_or_create(case=case, unit=unit, role=role)
-        if created:
-            audit.record(action="case.participant_added", actor=actor, obj=case,
-                         after={"unit": unit.name, "role": role})  # fmt: skip
+        if not created:
+            raise ValidationError(f"“{unit.name}”已作为“{ParticipantRole(role).label}”参与本案")
+        audit.record(action="case.participant_added", actor=actor, obj=case,
+                     after={"unit": unit.name, "role": role})  # fmt: skip
     return row
 
 
@@ -1069,44 +1131,68 @@ def case_link(
         raise ValidationError("请选择案件之间的关系")
     if source_id == target_id:
         raise ValidationError("案件不能与自身关联")
-    note = check_plain(tidy(note), "说明")[:255]
+    note = _text(note, "说明", 255)
     if actor is None or not Case.objects.visible_to(actor).filter(pk=target_id).exists():
         raise ValidationError(NOT_FOUND)
+    case_edit_check(actor=actor, case_id=source_id)
     with transaction.atomic():
         source = _case_for_office(actor, source_id)
         link, created = CaseLink.objects.get_or_create(
             source=source, target_id=target_id, kind=kind, defaults={"note": note}
         )
-        if created:
-            audit.record(action="case.linked", actor=actor, obj=source,
-                         after={"target": target_id, "kind": kind})  # fmt: skip
+        if not created:
+            raise ValidationError(f"两案已有“{LinkKind(kind).label}”的关联")
+        audit.record(action="case.linked", actor=actor, obj=source,
+                     after={"target": target_id, "kind": kind})  # fmt: skip
     return link
 
 
 def case_appointment_set(
-    *, actor: User | None, case_id: int, kind: str, label: str, on: date, place: str = "",
-    note: str = "",
+    *, actor: User | None, case_id: int, kind: str, label: str = "", on: date,
+    place: str = "", note: str = "",
 ) -> CaseAppointment:  # fmt: skip
-    """Fix a future-dated event (听证会, 开庭): it may not lie in the past, nor absurdly far."""
+    """Fix a future-dated event (听证会, 开庭): it may not lie in the past, nor absurdly far.
+    ``label`` names it (default: the name of its ``kind``)."""
     from fazhi.core import dates
 
-    label = check_plain(tidy(label), "事项")
-    place, note = check_plain(tidy(place), "地点"), check_plain(tidy(note), "说明")
-    if not label or len(label) > 64:
-        raise ValidationError("请填写事项名称（不超过 64 字）")
+    if kind not in AppointmentKind.values:
+        raise ValidationError("请选择日程类别")
+    label = _text(label, "事项", 64) or AppointmentKind(kind).label
+    place, note = _text(place, "地点", 255), _text(note, "说明", 2000)
     dates.check(on, label="日程日期")
     if on < timezone.localdate():
         raise ValidationError(
             f"日程日期 {on.isoformat()} 早于今天：已经发生的事项请作为办理步骤登记"
         )
+    case_edit_check(actor=actor, case_id=case_id)
     with transaction.atomic():
         case = _case_for_office(actor, case_id)
         row = CaseAppointment.objects.create(
-            case=case, kind=check_plain(tidy(kind), "类别")[:32] or "hearing", label=label,
-            on=on, place=place[:255], note=note,
-        )  # fmt: skip
+            case=case, kind=kind, label=label, on=on, place=place, note=note
+        )
         audit.record(action="case.appointment_set", actor=actor, obj=case,
-                     after={"kind": row.kind, "name": label, "on": on, "place": place})  # fmt: skip
+                     after={"appointment": row.pk, "kind": kind, "name": label, "on": on,
+                            "place": place})  # fmt: skip
+    return row
+
+
+def case_appointment_cancel(
+    *, actor: User | None, case_id: int, appointment_id: int
+) -> CaseAppointment:
+    """Cancel a 日程 (entered wrongly, or called off): kept, marked cancelled, audited."""
+    case_edit_check(actor=actor, case_id=case_id)
+    with transaction.atomic():
+        case = _case_for_office(actor, case_id)
+        row = CaseAppointment.objects.filter(case=case, pk=appointment_id).first()
+        if row is None:
+            raise ValidationError("未找到该日程，请刷新页面")
+        if row.cancelled:
+            raise ValidationError(f"“{row.label}”已经取消")
+        row.cancelled = True
+        row.save(update_fields=["cancelled"])
+        audit.record(action="case.appointment_cancelled", actor=actor, obj=case,
+                     before={"appointment": row.pk, "name": row.label, "on": row.on},
+                     after={"cancelled": True})  # fmt: skip
     return row
 
 
@@ -1286,12 +1372,16 @@ __all__ = [
     "approval_allowed",
     "approval_decide",
     "case_act",
+    "case_appointment_cancel",
     "case_appointment_set",
     "case_deadline",
+    "case_edit_allowed",
+    "case_edit_check",
     "case_link",
     "case_open",
     "case_participant_add",
     "case_party_add",
+    "case_party_remove",
     "check_open",
     "open_allowed",
     "pending_approval",
