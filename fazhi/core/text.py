@@ -81,6 +81,20 @@ def check_plain(text: str, label: str = "") -> str:
     return text
 
 
+def typed(text: str | None, label: str, *, limit: int | None = None, required: str = "") -> str:
+    """Text a person typed, as it is stored: tidied (``tidy``), refused when it holds a
+    control character, is empty (``required`` is then the message) or is longer than
+    ``limit`` (never cut short without a word)."""
+    from django.core.exceptions import ValidationError
+
+    value = check_plain(tidy(text), label)
+    if required and not value:
+        raise ValidationError(required)
+    if limit is not None and len(value) > limit:
+        raise ValidationError(f"“{label}”不超过 {limit} 字（现为 {len(value)} 字）")
+    return value
+
+
 def printable(text: str) -> str:
     """``text`` without control characters: for text read from files, and for writing rows
     stored before the input check existed into .docx and .xlsx."""

@@ -19,7 +19,7 @@ from django.utils import timezone
 from fazhi.core import audit, dates, uploads
 from fazhi.core.models import Organisation, Permission, User
 from fazhi.core.services import _require
-from fazhi.core.text import check_plain, normalise, tidy
+from fazhi.core.text import normalise, typed
 from fazhi.indicators import registry
 from fazhi.indicators.models import (
     EVIDENCE_UPLOADS,
@@ -109,19 +109,6 @@ def check_year(year: Any, label: str = "年度") -> int:
     if isinstance(year, bool) or not isinstance(year, int) or not MIN_YEAR <= year <= max_year():
         raise ValidationError(f"{label}“{year}”不正确，应在 {MIN_YEAR}—{max_year()} 年之间")
     return year
-
-
-def typed(text: str | None, label: str, *, limit: int, required: str = "") -> str:
-    """Text a person typed, as it is stored: tidied (core.text.tidy), refused when it holds a
-    control character or is longer than the column (never cut short); ``required`` is the
-    message for empty text."""
-    value = tidy(text)
-    if required and not value:
-        raise ValidationError(required)
-    check_plain(value, label)
-    if len(value) > limit:
-        raise ValidationError(f"“{label}”不超过 {limit} 字（现为 {len(value)} 字）")
-    return value
 
 
 def _check_uploads(files: Sequence[Upload]) -> list[uploads.Checked]:

@@ -23,7 +23,7 @@ from django.utils import timezone
 from fazhi.core import audit, dates, numbering
 from fazhi.core.models import Organisation, Permission, User
 from fazhi.core.services import _require
-from fazhi.core.text import check_plain, tidy
+from fazhi.core.text import typed
 from fazhi.laws.models import (
     CleanupDecision,
     CleanupOutcome,
@@ -204,12 +204,6 @@ def _snapshot(doc: NormativeDocument) -> dict[str, Any]:
     return {name: getattr(doc, name) for name in NORMATIVE_FIELDS}
 
 
-def _typed(value: str, label: str) -> str:
-    """What a person typed, as stored: tidied, refused when it holds a control character.
-    Width and punctuation stay as typed; only the search index normalises them."""
-    return check_plain(tidy(value), label)
-
-
 def _require_any(actor: User | None, *perms: str) -> None:
     if actor is None or any(actor.has_fazhi_perm(p) for p in perms):
         return
@@ -248,8 +242,8 @@ def normative_create(
 ) -> NormativeDocument:
     """Record a normative document being prepared (起草中) by the actor's unit."""
     _require_any(actor, Permission.HANDLE_CASES, Permission.LEGAL_REVIEW)
-    title, issuing_body = _typed(title, "文件标题"), _typed(issuing_body, "制定机关")
-    doc_number, text = _typed(doc_number, "发文字号"), _typed(text, "正文")
+    title, issuing_body = typed(title, "文件标题"), typed(issuing_body, "制定机关")
+    doc_number, text = typed(doc_number, "发文字号"), typed(text, "正文")
     if not title:
         raise ValidationError("请填写文件标题。")
     if not issuing_body:
@@ -296,7 +290,7 @@ def normative_register(
                 f"《{doc.title}》已登记编号（{doc.registration_number}），不能重复登记。"
             )
         dates.not_future(on, label="登记日期")
-        number = _typed(registration_number, "统一登记编号") or _next_registration_number(on.year)
+        number = typed(registration_number, "统一登记编号") or _next_registration_number(on.year)
         holder = NormativeDocument.objects.filter(registration_number=number).first()
         if holder is not None:
             raise ValidationError(
@@ -409,7 +403,7 @@ def normative_revise(
 ) -> NormativeDocument:
     """A published document amended: a new dated version; the old one stays readable."""
     _require(actor, Permission.LEGAL_REVIEW)
-    text = _typed(text, "正文")
+    text = typed(text, "正文")
     _parse_normative(document.title, text)
     with transaction.atomic():
         doc = _lock_visible(actor, document)
@@ -440,7 +434,7 @@ def normative_file(
 ) -> NormativeDocument:
     """备案: the document was filed with the level above."""
     _require_any(actor, Permission.HANDLE_CASES, Permission.LEGAL_REVIEW)
-    filed_with, filing_number = _typed(filed_with, "备案机关"), _typed(filing_number, "备案登记号")
+    filed_with, filing_number = typed(filed_with, "备案机关"), typed(filing_number, "备案登记号")
     if not filed_with:
         raise ValidationError("请填写备案机关。")
     with transaction.atomic():
@@ -526,7 +520,7 @@ def normative_expire_due(*, actor: User | None, today: date) -> list[NormativeDo
 
 def cleanup_round_create(*, actor: User | None, title: str, started_on: date) -> CleanupRound:
     _require(actor, Permission.LEGAL_REVIEW)
-    title = _typed(title, "清理工作名称")
+    title = typed(title, "清理工作名称")
     if not title:
         raise ValidationError("请填写清理工作名称。")
     if actor is None or actor.unit is None:
@@ -556,7 +550,7 @@ def cleanup_decide(
     _require(actor, Permission.LEGAL_REVIEW)
     if outcome not in CleanupOutcome.values:
         raise ValidationError("清理结论无效，应为继续有效、修改或废止。")
-    note = _typed(note, "说明")
+    note = typed(note, "说明")
     with transaction.atomic():
         if (
             actor is not None

@@ -19,7 +19,7 @@ from django.utils import timezone
 from fazhi.core import audit, dates, notifications, numbering, uploads
 from fazhi.core.models import Organisation, Permission, User
 from fazhi.core.services import _require
-from fazhi.core.text import check_plain, tidy
+from fazhi.core.text import check_plain, tidy, typed
 from fazhi.plans.matching import GROUP, IGNORE, ORG, UnitIndex, resolve_names
 from fazhi.plans.models import (
     EVIDENCE_UPLOADS,
@@ -192,7 +192,7 @@ def _deadline(raw: str) -> dict[str, Any] | None:
 
 
 def plan_draft_set_title(*, actor: User, draft_id: int, title: str) -> PlanDraft:
-    title = check_plain(tidy(title), "方案标题")
+    title = typed(title, "方案标题")
     if not title or len(title) > 255:
         raise ValidationError("方案标题不能为空，且不超过 255 字")
 
@@ -207,7 +207,7 @@ def plan_draft_set_title(*, actor: User, draft_id: int, title: str) -> PlanDraft
 def plan_draft_set_measure_title(
     *, actor: User, draft_id: int, measure: int, title: str
 ) -> PlanDraft:
-    title = check_plain(tidy(title), "措施标题")
+    title = typed(title, "措施标题")
     if not title or len(title) > 255:
         raise ValidationError("措施标题不能为空，且不超过 255 字")
 
@@ -528,13 +528,8 @@ def _plan_overseer(actor: User, plan: Plan) -> None:
 
 
 def _clean_text(text: str, what: str, limit: int = REPORT_MAX_CHARS) -> str:
-    """What the person typed, as typed (``tidy``: punctuation and width kept)."""
-    text = check_plain(tidy(text), what)
-    if not text:
-        raise ValidationError(f"{what}不能为空")
-    if len(text) > limit:
-        raise ValidationError(f"{what}不超过 {limit} 字（现为 {len(text)} 字）")
-    return text
+    """What the person typed, as typed (``tidy``: punctuation and width kept), not empty."""
+    return typed(text, what, limit=limit, required=f"{what}不能为空")
 
 
 def _self_state(value: str) -> str:
@@ -821,11 +816,9 @@ def consolidation_decide(
     the lead unit may consolidate again at once. One unit's report is sent back with
     ``progress_report_return``."""
     _require(actor, Permission.SUPERVISE)
-    comment = check_plain(tidy(comment), "审核意见")
+    comment = typed(comment, "审核意见", limit=REPORT_MAX_CHARS)
     if not accept and not comment:
         raise ValidationError("退回时请填写退回意见，说明需要修改的内容")
-    if len(comment) > REPORT_MAX_CHARS:
-        raise ValidationError(f"审核意见不超过 {REPORT_MAX_CHARS} 字")
     with transaction.atomic():
         first = Consolidation.objects.filter(pk=consolidation_id).first()
         if first is None:
@@ -1078,7 +1071,7 @@ def supervision_close(
     *, actor: User, notice_id: int, unit_id: int, comment: str = ""
 ) -> SupervisionRecipient:
     """办结: the supervisor accepts a unit's reply; that unit's 督办 ends."""
-    comment = check_plain(tidy(comment), "办结意见")[:1000]
+    comment = typed(comment, "办结意见", limit=1000)
     with transaction.atomic():
         row = _decision_target(actor, notice_id, unit_id)
         if row.replied_at is None:

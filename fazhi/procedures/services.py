@@ -7,7 +7,8 @@ a clear message instead of acting twice. Every action is permission-checked and 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, NoReturn
@@ -19,7 +20,7 @@ from django.utils import timezone
 from fazhi.core import audit, crypto, numbering
 from fazhi.core.models import Organisation, Permission, User
 from fazhi.core.services import _require
-from fazhi.core.text import check_plain, tidy
+from fazhi.core.text import check_plain, tidy, typed
 from fazhi.core.uploads import Checked, check_all, file_store
 from fazhi.procedures import documents as docs
 from fazhi.procedures import engine
@@ -922,15 +923,11 @@ def approval_decide(
     if not verdict:
         _refuse(actor, verdict, action=f"approval.{shown.step}", case=shown.case,
                 procedure=shown.case.procedure)  # fmt: skip
-    comment = check_plain(tidy(comment), "审批意见")
-    record, dissent = (
-        check_plain(tidy(record), "集体讨论记录"),
-        check_plain(tidy(dissent), "不同意见"),
-    )
+    comment = typed(comment, "审批意见", limit=2000)
+    record = typed(record, "集体讨论记录", limit=20000)
+    dissent = typed(dissent, "不同意见", limit=5000)
     if not approve and not comment:
         raise ValidationError("退回时请写明理由")
-    if len(comment) > 2000 or len(record) > 20000 or len(dissent) > 5000:
-        raise ValidationError("审批意见过长：意见不超过 2000 字，集体讨论记录不超过 20000 字")
     with transaction.atomic():
         case = Case.objects.select_for_update().get(pk=shown.case_id)
         if version is not None and case.version != version:
@@ -1030,26 +1027,18 @@ def case_edit_check(*, actor: User | None, case_id: int) -> Case:
     return shown
 
 
-def _case_for_office(actor: User | None, case_id: int) -> Case:
-    """The case locked for a write by a member of staff of its own unit. The caller ran
-    case_edit_check before its transaction (so that a refusal stays audited); the verdict
-    is taken again here on the locked row."""
-    locked: Case = Case.objects.select_for_update().get(pk=case_id)
-    verdict = case_edit_allowed(actor, locked)
-    if not verdict:
-        raise ValidationError(verdict.reason)
-    return locked
-
-
-def _text(value: str, label: str, limit: int, *, required: bool = False) -> str:
-    """Typed text as stored (tidy, no control characters), refused when empty (``required``)
-    or longer than ``limit``: never cut short without a word."""
-    text = check_plain(tidy(value), label)
-    if required and not text:
-        raise ValidationError(f"请填写“{label}”")
-    if len(text) > limit:
-        raise ValidationError(f"“{label}”不超过 {limit} 字（现为 {len(text)} 字）")
-    return text
+@contextmanager
+def _editing(actor: User | None, case_id: int) -> Iterator[Case]:
+    """The case, locked, for a write to its parts by a member of staff of its own unit,
+    inside the write's transaction. The check runs first outside it (so that a refusal
+    stays audited), and again on the locked row."""
+    case_edit_check(actor=actor, case_id=case_id)
+    with transaction.atomic():
+        locked: Case = Case.objects.select_for_update().get(pk=case_id)
+        verdict = case_edit_allowed(actor, locked)
+        if not verdict:
+            raise ValidationError(verdict.reason)
+        yield locked
 
 
 def case_party_add(
@@ -1061,16 +1050,14 @@ def case_party_add(
 
     if role not in PartyRole.values:
         raise ValidationError("请选择当事人身份")
-    name = _text(name, "姓名或名称", 128, required=True)
-    address = _text(address, "地址", 255)
+    name = typed(name, "姓名或名称", limit=128, required="请填写“姓名或名称”")
+    address = typed(address, "地址", limit=255)
     id_number, phone = tidy(id_number), tidy(phone)
     if id_number:
         id_number = validate_ric(id_number)
     if phone:
         phone = validate_phone(phone)
-    case_edit_check(actor=actor, case_id=case_id)
-    with transaction.atomic():
-        case = _case_for_office(actor, case_id)
+    with _editing(actor, case_id) as case:
         party = CaseParty.objects.create(
             case=case, role=role, name=name, address=address,
             id_number=crypto.seal(id_number) if id_number else "",
@@ -1086,9 +1073,7 @@ def case_party_add(
 def case_party_remove(*, actor: User | None, case_id: int, party_id: int) -> CaseParty:
     """Remove a wrongly entered party: the row goes (with its sealed personal data), the audit
     keeps who it was, masked."""
-    case_edit_check(actor=actor, case_id=case_id)
-    with transaction.atomic():
-        case = _case_for_office(actor, case_id)
+    with _editing(actor, case_id) as case:
         party = CaseParty.objects.filter(case=case, pk=party_id).first()
         if party is None:
             raise ValidationError("未找到该当事人：可能已被删除，请刷新页面")
@@ -1109,9 +1094,7 @@ def case_participant_add(
         raise ValidationError("请选择参与单位的角色")
     if not unit.is_active:
         raise ValidationError(f"“{unit.name}”已停用，不能参与案件")
-    case_edit_check(actor=actor, case_id=case_id)
-    with transaction.atomic():
-        case = _case_for_office(actor, case_id)
+    with _editing(actor, case_id) as case:
         if unit.pk == case.owner_unit_id:
             raise ValidationError(f"本案由“{unit.name}”承办，无需再作为参与单位")
         row, created = CaseParticipant.objects.get_or_create(case=case, unit=unit, role=role)
@@ -1131,12 +1114,10 @@ def case_link(
         raise ValidationError("请选择案件之间的关系")
     if source_id == target_id:
         raise ValidationError("案件不能与自身关联")
-    note = _text(note, "说明", 255)
+    note = typed(note, "说明", limit=255)
     if actor is None or not Case.objects.visible_to(actor).filter(pk=target_id).exists():
         raise ValidationError(NOT_FOUND)
-    case_edit_check(actor=actor, case_id=source_id)
-    with transaction.atomic():
-        source = _case_for_office(actor, source_id)
+    with _editing(actor, source_id) as source:
         link, created = CaseLink.objects.get_or_create(
             source=source, target_id=target_id, kind=kind, defaults={"note": note}
         )
@@ -1157,16 +1138,14 @@ def case_appointment_set(
 
     if kind not in AppointmentKind.values:
         raise ValidationError("请选择日程类别")
-    label = _text(label, "事项", 64) or AppointmentKind(kind).label
-    place, note = _text(place, "地点", 255), _text(note, "说明", 2000)
+    label = typed(label, "事项", limit=64) or AppointmentKind(kind).label
+    place, note = typed(place, "地点", limit=255), typed(note, "说明", limit=2000)
     dates.check(on, label="日程日期")
     if on < timezone.localdate():
         raise ValidationError(
             f"日程日期 {on.isoformat()} 早于今天：已经发生的事项请作为办理步骤登记"
         )
-    case_edit_check(actor=actor, case_id=case_id)
-    with transaction.atomic():
-        case = _case_for_office(actor, case_id)
+    with _editing(actor, case_id) as case:
         row = CaseAppointment.objects.create(
             case=case, kind=kind, label=label, on=on, place=place, note=note
         )
@@ -1180,9 +1159,7 @@ def case_appointment_cancel(
     *, actor: User | None, case_id: int, appointment_id: int
 ) -> CaseAppointment:
     """Cancel a 日程 (entered wrongly, or called off): kept, marked cancelled, audited."""
-    case_edit_check(actor=actor, case_id=case_id)
-    with transaction.atomic():
-        case = _case_for_office(actor, case_id)
+    with _editing(actor, case_id) as case:
         row = CaseAppointment.objects.filter(case=case, pk=appointment_id).first()
         if row is None:
             raise ValidationError("未找到该日程，请刷新页面")

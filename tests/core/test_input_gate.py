@@ -193,3 +193,18 @@ def _request():
     request = RequestFactory().get("/")
     request.user = User(is_superuser=True, is_staff=True, is_active=True)
     return request
+
+
+def test_typed_text_is_tidied_and_refused_never_cut():
+    from django.core.exceptions import ValidationError
+
+    from fazhi.core.text import typed
+
+    assert typed("  整改\r\n完成\u200b ", "说明", limit=5) == "整改\n完成"
+    assert typed("", "说明") == ""
+    with pytest.raises(ValidationError, match="请填写说明"):
+        typed(" \u200b ", "说明", required="请填写说明")
+    with pytest.raises(ValidationError, match="“说明”不超过 4 字（现为 5 字）"):
+        typed("一二三四五", "说明", limit=4)
+    with pytest.raises(ValidationError, match="“说明”含有不可见的控制字符"):
+        typed("a\x07b", "说明")

@@ -74,6 +74,10 @@ def test_after_the_reply_the_supervisor_closes_or_reissues(world):
     with pytest.raises(PermissionDenied):
         services.supervision_close(actor=world.clerk_a, notice_id=notice.pk,
                                    unit_id=world.gov_a.pk)  # fmt: skip
+    with pytest.raises(ValidationError, match="“办结意见”不超过 1000 字（现为 1001 字）"):
+        services.supervision_close(actor=world.supervisor, notice_id=notice.pk,
+                                   unit_id=world.gov_a.pk, comment="同" * 1001)  # fmt: skip
+    assert notice.recipients.get(owner_unit=world.gov_a).outcome != NoticeOutcome.CLOSED
     services.supervision_close(
         actor=world.supervisor, notice_id=notice.pk, unit_id=world.gov_a.pk, comment="同意办结"
     )
